@@ -1,0 +1,38 @@
+import { AIMessage } from '@langchain/core/messages';
+import { type BaseCheckpointSaver, END, START, StateGraph } from '@langchain/langgraph';
+import type { ToolExecutor } from '../tools/tool-executor.js';
+import { createActNode } from './nodes/act.js';
+import { createPlanNode } from './nodes/plan.js';
+import type { Planner } from './planners/planner.js';
+import { AgentState, type AgentStateType } from './state.js';
+
+export interface OrchestratorDeps {
+  planner: Planner;
+  executor: ToolExecutor;
+  /** Omit for LangGraph Studio, which supplies its own persistence. */
+  checkpointer?: BaseCheckpointSaver;
+  maxToolRounds?: number;
+}
+
+/**
+ * plan ⇄ act until the planner answers without tool calls, a tool halts the run, or the round
+ * limit is reached. Built by a factory, never at module load, so every dependency is passed in.
+ */
+export function createOrchestratorGraph({ planner, executor, checkpointer, maxToolRounds = 6 }: OrchestratorDeps) {
+  const afterPlan = (state: AgentStateType) => {
+    const last = state.messages.at(-1);
+    const wantsTools = AIMessage.isInstance(last) && (last.tool_calls?.length ?? 0) > 0;
+    return wantsTools && state.toolRounds < maxToolRounds ? 'act' : END;
+  };
+  const afterAct = (state: AgentStateType) => (state.halt ? END : 'plan');
+
+  return new StateGraph(AgentState)
+    .addNode('plan', createPlanNode({ planner, tools: executor.tools }))
+    .addNode('act', createActNode({ executor }))
+    .addEdge(START, 'plan')
+    .addConditionalEdges('plan', afterPlan, ['act', END])
+    .addConditionalEdges('act', afterAct, ['plan', END])
+    .compile({ checkpointer, name: 'agenthub-orchestrator' });
+}
+
+export type OrchestratorGraph = ReturnType<typeof createOrchestratorGraph>;

@@ -1,0 +1,62 @@
+/**
+ * Plain-English reading of a request for the built-in planner: deterministic, no model.
+ * Returns the tool to call with its arguments, a question back when something is missing,
+ * or nothing when the request is not understood.
+ */
+export type Interpretation = { kind: 'tool'; name: string; args: Record<string, unknown> } | { kind: 'ask'; text: string } | { kind: 'unknown' };
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+const URL_PR = /github\.com\/([A-Za-z0-9][A-Za-z0-9-]{0,38})\/([A-Za-z0-9._-]{1,100})\/pull\/(\d+)/i;
+const URL_REPO = /github\.com\/([A-Za-z0-9][A-Za-z0-9-]{0,38})\/([A-Za-z0-9._-]{1,100})/i;
+const REPO = /(?:^|[\s(`'"])([A-Za-z0-9][A-Za-z0-9-]{0,38})\/([A-Za-z0-9._-]*[A-Za-z0-9_-])(?:#(\d+))?/;
+const PR_NUMBER = /(?:#|\b(?:pr|pull request|pull|mr)\s*#?\s*)(\d{1,7})\b/i;
+const MENTIONS_PRS = /\b(prs?|pull[\s-]?requests?|pulls|merge requests?)\b/i;
+const MENTIONS_REPOS = /\b(repos?|repositories|repository|projects)\b/i;
+
+export function findRepo(text: string): (RepoRef & { number?: number }) | undefined {
+  const url = URL_PR.exec(text);
+  if (url?.[1] && url[2]) return { owner: url[1], repo: url[2], number: Number(url[3]) };
+  const urlRepo = URL_REPO.exec(text);
+  if (urlRepo?.[1] && urlRepo[2]) return { owner: urlRepo[1], repo: urlRepo[2] };
+  const m = REPO.exec(text);
+  if (!m?.[1] || !m[2]) return undefined;
+  return { owner: m[1], repo: m[2], ...(m[3] ? { number: Number(m[3]) } : {}) };
+}
+
+function findPrNumber(text: string): number | undefined {
+  const m = PR_NUMBER.exec(text);
+  return m?.[1] ? Number(m[1]) : undefined;
+}
+
+function prState(text: string): 'open' | 'closed' | 'all' {
+  if (/\b(all|every|any)\b.*\b(prs?|pull)/i.test(text)) return 'all';
+  if (/\b(closed|merged)\b/i.test(text)) return 'closed';
+  return 'open';
+}
+
+/**
+ * @param text the person's request, mention already stripped
+ * @param threadRepo the repository the conversation was last about, for follow-ups ("show #3")
+ */
+export function interpretRequest(text: string, threadRepo?: RepoRef): Interpretation {
+  const ref = findRepo(text);
+  const number = ref?.number ?? findPrNumber(text);
+  const repo = ref ?? threadRepo;
+
+  if (number !== undefined && (MENTIONS_PRS.test(text) || /#\d/.test(text) || ref?.number !== undefined)) {
+    if (!repo) return { kind: 'ask', text: `Which repository is pull request #${number} in? For example: "show PR #${number} in acme/api".` };
+    return { kind: 'tool', name: 'github_get_pull_request', args: { owner: repo.owner, repo: repo.repo, pull_number: number } };
+  }
+  if (MENTIONS_PRS.test(text)) {
+    if (!repo) return { kind: 'ask', text: 'Which repository should I look at? For example: "list open pull requests in acme/api".' };
+    return { kind: 'tool', name: 'github_list_pull_requests', args: { owner: repo.owner, repo: repo.repo, state: prState(text) } };
+  }
+  if (MENTIONS_REPOS.test(text) && !ref) {
+    return { kind: 'tool', name: 'github_list_my_repositories', args: {} };
+  }
+  return { kind: 'unknown' };
+}

@@ -1,0 +1,37 @@
+import { AgentHubError } from '../../errors.js';
+
+/**
+ * Maps GitHub HTTP failures to sentences a Slack user can act on. A 401 is not mapped here: it
+ * must reach the vault adapter untouched, which drops the token and asks the user to reconnect.
+ */
+export function explainGitHubError(err: unknown, target: string): unknown {
+  const status = (err as { status?: number }).status;
+  const headers = (err as { response?: { headers?: Record<string, string | undefined> } }).response?.headers ?? {};
+  if (status === 404) {
+    return new AgentHubError('not_found', `GitHub 404 for ${target}`, `I couldn't find ${target} on GitHub, or your GitHub account can't see it.`, {
+      cause: err,
+    });
+  }
+  if (status === 429 || (status === 403 && (headers['x-ratelimit-remaining'] === '0' || headers['retry-after']))) {
+    const retryAfter = Number(headers['retry-after'] ?? Number.NaN);
+    const reset = Number(headers['x-ratelimit-reset'] ?? Number.NaN);
+    const wait = Number.isFinite(retryAfter) ? retryAfter : Number.isFinite(reset) ? Math.max(0, Math.ceil(reset - Date.now() / 1000)) : undefined;
+    const when = wait === undefined ? 'in a few minutes' : wait < 90 ? `in about ${Math.max(1, wait)} seconds` : `in about ${Math.ceil(wait / 60)} minutes`;
+    return new AgentHubError('rate_limited', `GitHub rate limit for ${target}`, `GitHub is rate-limiting your account right now. Try again ${when}.`, {
+      cause: err,
+    });
+  }
+  if (status === 403) {
+    return new AgentHubError('upstream_rejected', `GitHub 403 for ${target}`, `GitHub refused access to ${target} for your account.`, { cause: err });
+  }
+  if (status === 401) return err;
+  if (typeof status === 'number' && status >= 500) {
+    return new AgentHubError(
+      'upstream_unavailable',
+      `GitHub ${status} for ${target}`,
+      'GitHub is having trouble right now (it returned a server error). Nothing was changed; try again shortly.',
+      { cause: err },
+    );
+  }
+  return err;
+}

@@ -1,0 +1,24 @@
+/**
+ * The one place Redis keys are built: `<prefix>:<kind>:<id parts…>`.
+ *
+ * The prefix defaults to `agenthub`; tests pass their own so that parallel test files
+ * sharing one Redis never see each other's data.
+ */
+export type KeyKind = 'event' | 'refresh-token' | 'token' | 'checkpoint' | 'checkpoint-index' | 'checkpoint-writes' | 'ratelimit' | 'lock';
+
+export interface Keys {
+  readonly prefix: string;
+  key(kind: KeyKind, ...id: string[]): string;
+  /** Glob pattern matching every key of one kind (for scans in maintenance and tests). */
+  pattern(kind: KeyKind): string;
+}
+
+export function createKeys(prefix = 'agenthub'): Keys {
+  // ':' separates parts, so it is escaped inside parts to keep keys unambiguous.
+  const part = (s: string) => s.replaceAll('%', '%25').replaceAll(':', '%3A');
+  return {
+    prefix,
+    key: (kind, ...id) => [prefix, kind, ...id.map(part)].join(':'),
+    pattern: (kind) => `${prefix}:${kind}:*`,
+  };
+}
