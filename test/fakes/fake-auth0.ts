@@ -21,6 +21,9 @@ export const TOKEN_EXCHANGE_GRANT = 'urn:auth0:params:oauth:grant-type:token-exc
 export const FEDERATED_TOKEN_TYPE = 'http://auth0.com/oauth/token-type/federated-connection-access-token';
 export const REFRESH_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:refresh_token';
 
+/** Self-check endpoint used by start(); never left in `requests`. */
+const PING_PATH = '/__fake/ping';
+
 /** Default `scope` answered per connection when a test does not set one. */
 const DEFAULT_SCOPES: Record<string, string> = {
   // GitHub Apps take permissions from the app, not per request (auth0.md §7.1).
@@ -103,6 +106,7 @@ export class FakeAuth0 extends FakeHttpServer<Auth0Request> {
   /** `'<METHOD> <path>'` → handler. Add endpoints here. */
   private readonly routes: Record<string, Route> = {
     'POST /oauth/token': (r) => this.oauthToken(r),
+    [`GET ${PING_PATH}`]: () => ({ status: 204 }),
   };
 
   /** `grant_type` → handler for POST /oauth/token (client already authenticated). Add grants here. */
@@ -119,8 +123,25 @@ export class FakeAuth0 extends FakeHttpServer<Auth0Request> {
     this.clientSecret = opts.clientSecret ?? 'agenthub-test-secret';
   }
 
+  /**
+   * Starts listening and checks that this process trusts the test cert (through global fetch,
+   * the path @auth0/ai uses), so a missing NODE_EXTRA_CA_CERTS fails here with a clear message
+   * instead of as an obscure `fetch failed` inside a tool.
+   */
   async start(): Promise<FakeAuth0Info> {
     await this.listen();
+    try {
+      await (await fetch(`${this.url}${PING_PATH}`)).text();
+    } catch (err) {
+      await this.stop();
+      const cause = (err as { cause?: { code?: string } }).cause?.code ?? String(err);
+      throw new Error(
+        `FakeAuth0: this process does not trust test/fixtures/auth0-test-cert.pem (${cause}). Run with NODE_EXTRA_CA_CERTS=test/fixtures/auth0-test-cert.pem (read at process start).`,
+      );
+    } finally {
+      const i = this.requests.findIndex((r) => r.path === PING_PATH);
+      if (i >= 0) this.requests.splice(i, 1);
+    }
     return this.info;
   }
 
@@ -169,10 +190,13 @@ export class FakeAuth0 extends FakeHttpServer<Auth0Request> {
 
   /** One-shot answer for the next Token Vault exchange only (other grants pass through). Default: 500 server_error. */
   failNextExchange(reply: Reply | ReplyFn<Auth0Request> = oauthError(500, 'server_error', 'fake-auth0: injected failure')): this {
-    return this.once((r) => r.path === '/oauth/token' && r.grantType === TOKEN_EXCHANGE_GRANT, (r) => {
-      this.exchangeCount++;
-      return typeof reply === 'function' ? reply(r) : reply;
-    });
+    return this.once(
+      (r) => r.path === '/oauth/token' && r.grantType === TOKEN_EXCHANGE_GRANT,
+      (r) => {
+        this.exchangeCount++;
+        return typeof reply === 'function' ? reply(r) : reply;
+      },
+    );
   }
 
   /** Called for every minted token, e.g. `auth0.onTokenIssued(t => github.acceptToken(t.token, loginOf(t.sub)))`. */
@@ -241,8 +265,10 @@ export class FakeAuth0 extends FakeHttpServer<Auth0Request> {
   private tokenVaultExchange(r: Auth0Request): Reply {
     this.exchangeCount++;
     const p = r.params;
-    if (p.subject_token_type !== REFRESH_TOKEN_TYPE) return oauthError(400, 'invalid_request', `Unsupported subject_token_type: ${String(p.subject_token_type)}`);
-    if (p.requested_token_type !== FEDERATED_TOKEN_TYPE) return oauthError(400, 'invalid_request', `Unsupported requested_token_type: ${String(p.requested_token_type)}`);
+    if (p.subject_token_type !== REFRESH_TOKEN_TYPE)
+      return oauthError(400, 'invalid_request', `Unsupported subject_token_type: ${String(p.subject_token_type)}`);
+    if (p.requested_token_type !== FEDERATED_TOKEN_TYPE)
+      return oauthError(400, 'invalid_request', `Unsupported requested_token_type: ${String(p.requested_token_type)}`);
     if (typeof p.connection !== 'string' || !p.connection) return oauthError(400, 'invalid_request', "Missing required parameter: 'connection'");
     if (typeof p.subject_token !== 'string' || !p.subject_token) return oauthError(400, 'invalid_request', "Missing required parameter: 'subject_token'");
 

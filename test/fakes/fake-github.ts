@@ -6,7 +6,7 @@
  * GitHub: every request records the token it carried. Pagination emits a real `Link` header,
  * because `octokit.paginate` follows `rel="next"` URLs verbatim.
  */
-import { FakeHttpServer, json, tokenFromAuthorization, type RecordedRequest, type Reply } from './http-recorder.js';
+import { FakeHttpServer, json, type RecordedRequest, type Reply, tokenFromAuthorization } from './http-recorder.js';
 
 export interface GitHubRequest extends RecordedRequest {
   /** Token from `Authorization: token X` / `Bearer X`, if any. */
@@ -88,10 +88,6 @@ export class FakeGitHub extends FakeHttpServer<GitHubRequest> {
   private readonly repos = new Map<string, Repo>();
   private nextId = 1;
 
-  constructor() {
-    super();
-  }
-
   /** Starts listening; returns the base URL to pass as octokit's `baseUrl`. */
   async start(): Promise<string> {
     return this.listen();
@@ -165,10 +161,29 @@ export class FakeGitHub extends FakeHttpServer<GitHubRequest> {
     this.addRepo({ owner: login, name: 'dotfiles', defaultBranch: 'master', members: [login] });
     this.addRepo({ owner: login, name: 'notes', private: true, members: [login] });
     const src = (n: number) => ({ filename: `src/widget-${n}.ts`, additions: 10 * n, deletions: n });
-    this.addPull('acme', 'widgets', { title: 'Add rate limiting to widget API', author: 'alice-gh', files: [src(1), { filename: 'README.md', additions: 3, deletions: 0 }] });
-    this.addPull('acme', 'widgets', { title: 'Fix flaky checkout test', author: 'bob-gh', draft: true, files: [{ filename: 'test/checkout.test.ts', additions: 4, deletions: 9 }] });
-    this.addPull('acme', 'widgets', { title: 'Bump typescript to 5.9', author: login, files: [{ filename: 'package.json', additions: 1, deletions: 1 }, src(3)] });
-    this.addPull('acme', 'widgets', { title: 'Remove legacy v1 endpoints', author: 'alice-gh', state: 'closed', merged: true, files: [{ filename: 'src/v1.ts', status: 'removed', additions: 0, deletions: 120 }] });
+    this.addPull('acme', 'widgets', {
+      title: 'Add rate limiting to widget API',
+      author: 'alice-gh',
+      files: [src(1), { filename: 'README.md', additions: 3, deletions: 0 }],
+    });
+    this.addPull('acme', 'widgets', {
+      title: 'Fix flaky checkout test',
+      author: 'bob-gh',
+      draft: true,
+      files: [{ filename: 'test/checkout.test.ts', additions: 4, deletions: 9 }],
+    });
+    this.addPull('acme', 'widgets', {
+      title: 'Bump typescript to 5.9',
+      author: login,
+      files: [{ filename: 'package.json', additions: 1, deletions: 1 }, src(3)],
+    });
+    this.addPull('acme', 'widgets', {
+      title: 'Remove legacy v1 endpoints',
+      author: 'alice-gh',
+      state: 'closed',
+      merged: true,
+      files: [{ filename: 'src/v1.ts', status: 'removed', additions: 0, deletions: 120 }],
+    });
     return { owner: 'acme', repo: 'widgets', openPulls: [1, 2, 3], closedPulls: [4] };
   }
 
@@ -296,7 +311,13 @@ export class FakeGitHub extends FakeHttpServer<GitHubRequest> {
 
   private pullJson(repo: Repo, p: Pull, detail: boolean): Record<string, unknown> {
     const full = `${repo.owner}/${repo.name}`;
-    const ref = (name: string) => ({ label: `${repo.owner}:${name}`, ref: name, sha: sha(`${full}:${name}:${p.number}`), user: this.userJson(repo.owner), repo: this.repoJson(repo) });
+    const ref = (name: string) => ({
+      label: `${repo.owner}:${name}`,
+      ref: name,
+      sha: sha(`${full}:${name}:${p.number}`),
+      user: this.userJson(repo.owner),
+      repo: this.repoJson(repo),
+    });
     const closedAt = p.state === 'closed' ? p.updatedAt : null;
     const list = {
       url: `${this.url}/repos/${full}/pulls/${p.number}`,

@@ -4,8 +4,11 @@
  * Tests script the model turn by turn with `reply()`, so agent runs are deterministic while
  * ChatGroq, groq-sdk and LangGraph's tool plumbing run for real. A reply function receives the
  * request body, so a scripted turn can depend on the tool results the agent sent back.
- * An empty queue answers 500: an agent that calls the model more often than scripted fails loudly.
- * Point ChatGroq at it with `new ChatGroq({ model, apiKey: 'gsk_test', baseUrl: fake.url })`.
+ * An empty queue answers 500 (and logs why to stderr): an agent that calls the model more often
+ * than scripted fails loudly.
+ * Point ChatGroq at it with `new ChatGroq({ model, apiKey: 'gsk_test', baseUrl: fake.url, maxRetries: 0 })`:
+ * ChatGroq turns off groq-sdk's retries, but LangChain's own AsyncCaller still retries 5xx/429
+ * six times with exponential backoff (~1 min), which would turn every 500 into a test timeout.
  */
 import { asRecord, FakeHttpServer, json, type RecordedRequest, type Reply } from './http-recorder.js';
 
@@ -56,12 +59,19 @@ export function messageText(m: ChatMessage): string {
 const oaiError = (status: number, message: string, type: string, code?: string, extra: Record<string, unknown> = {}): Reply =>
   json(status, { error: { message, type, ...(code ? { code } : {}), ...extra } });
 
+export interface FakeGroqOptions {
+  /** Status for a request with no scripted reply. Default 500; 400 is never retried by LangChain. */
+  emptyQueueStatus?: number;
+}
+
 export class FakeGroq extends FakeHttpServer<GroqRequest> {
   private readonly script: ScriptedReply[] = [];
+  private readonly emptyQueueStatus: number;
   private seq = 0;
 
-  constructor() {
+  constructor(opts: FakeGroqOptions = {}) {
     super();
+    this.emptyQueueStatus = opts.emptyQueueStatus ?? 500;
   }
 
   /** Starts listening; returns the base URL for ChatGroq's `baseUrl` / groq-sdk's `baseURL`. */
@@ -112,7 +122,10 @@ export class FakeGroq extends FakeHttpServer<GroqRequest> {
     const next = this.script.shift();
     if (!next) {
       const last = r.chat.messages.at(-1);
-      return oaiError(500, `fake-groq: no scripted reply queued for request #${this.bodies.length + 1} (last message ${last?.role}: ${last ? messageText(last).slice(0, 200) : '-'})`, 'internal_server_error');
+      const msg = `fake-groq: no scripted reply queued for request #${this.bodies.length + 1} (last message ${last?.role}: ${last ? messageText(last).slice(0, 200) : '-'})`;
+      // Also on stderr: a client that retries 5xx may hit the test timeout before surfacing the body.
+      console.error(msg);
+      return oaiError(this.emptyQueueStatus, msg, 'internal_server_error');
     }
     const scripted = typeof next === 'function' ? await next(r.chat) : next;
     const n = ++this.seq;
@@ -120,7 +133,11 @@ export class FakeGroq extends FakeHttpServer<GroqRequest> {
     const created = Math.floor(Date.now() / 1000);
     const toolCalls =
       'toolCalls' in scripted
-        ? scripted.toolCalls.map((t, i) => ({ id: t.id ?? `call_${n}_${i}`, type: 'function' as const, function: { name: t.name, arguments: JSON.stringify(t.args) } }))
+        ? scripted.toolCalls.map((t, i) => ({
+            id: t.id ?? `call_${n}_${i}`,
+            type: 'function' as const,
+            function: { name: t.name, arguments: JSON.stringify(t.args) },
+          }))
         : undefined;
     const content = scripted.content ?? null;
 
@@ -128,9 +145,15 @@ export class FakeGroq extends FakeHttpServer<GroqRequest> {
     const offered = new Set((r.chat.tools ?? []).map((t) => t.function.name));
     const unknown = toolCalls?.find((t) => !offered.has(t.function.name));
     if (unknown) {
-      return oaiError(400, `tool call validation failed: attempted to call tool '${unknown.function.name}' which was not in request.tools`, 'invalid_request_error', 'tool_use_failed', {
-        failed_generation: JSON.stringify(toolCalls),
-      });
+      return oaiError(
+        400,
+        `tool call validation failed: attempted to call tool '${unknown.function.name}' which was not in request.tools`,
+        'invalid_request_error',
+        'tool_use_failed',
+        {
+          failed_generation: JSON.stringify(toolCalls),
+        },
+      );
     }
 
     const finish = toolCalls?.length ? 'tool_calls' : 'stop';

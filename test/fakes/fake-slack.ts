@@ -135,9 +135,7 @@ export class FakeSlack extends FakeHttpServer<SlackCall> {
 
   /** Live (not deleted) messages in a channel; with `threadTs`, the thread parent (if posted here) and its replies. */
   messagesIn(channel: string, threadTs?: string): SlackMessage[] {
-    return this.messages.filter(
-      (m) => m.channel === channel && !m.deleted && (threadTs === undefined || m.ts === threadTs || m.thread_ts === threadTs),
-    );
+    return this.messages.filter((m) => m.channel === channel && !m.deleted && (threadTs === undefined || m.ts === threadTs || m.thread_ts === threadTs));
   }
 
   protected overrideKey(c: SlackCall): string {
@@ -267,8 +265,11 @@ export class FakeSlack extends FakeHttpServer<SlackCall> {
         return { ok: true, channel: m.channel, ts: m.ts };
       }
       case 'conversations.open': {
-        const users = String(p.users ?? '').split(',').filter(Boolean);
-        if (users.length === 0) return typeof p.channel === 'string' ? { ok: true, channel: { id: p.channel } } : { ok: false, error: 'users_list_not_supplied' };
+        const users = String(p.users ?? '')
+          .split(',')
+          .filter(Boolean);
+        if (users.length === 0)
+          return typeof p.channel === 'string' ? { ok: true, channel: { id: p.channel } } : { ok: false, error: 'users_list_not_supplied' };
         const id = users.length === 1 ? this.dmChannelFor(users[0]!) : `G${users.join('')}`;
         return { ok: true, channel: { id } };
       }
@@ -292,7 +293,15 @@ export class FakeSlack extends FakeHttpServer<SlackCall> {
       case 'views.open':
       case 'views.push':
       case 'views.update':
-        return { ok: true, view: { id: typeof p.view_id === 'string' ? p.view_id : `V${++this.viewSeq}`, team_id: this.teamId, ...asRecord(p.view), hash: `${Date.now()}.${++this.viewSeq}` } };
+        return {
+          ok: true,
+          view: {
+            id: typeof p.view_id === 'string' ? p.view_id : `V${++this.viewSeq}`,
+            team_id: this.teamId,
+            ...asRecord(p.view),
+            hash: `${Date.now()}.${++this.viewSeq}`,
+          },
+        };
       default:
         // assistant.threads.setStatus / setTitle / setSuggestedPrompts and anything else: plain ok.
         return { ok: true };
@@ -344,7 +353,9 @@ function streamText(p: Record<string, unknown>): string {
 
 /** Current UTC offset of an IANA zone in seconds, as Slack reports `tz_offset`. */
 function tzOffsetSeconds(tz: string): number {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' }).formatToParts(new Date()).find((x) => x.type === 'timeZoneName')?.value;
+  const name = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' })
+    .formatToParts(new Date())
+    .find((x) => x.type === 'timeZoneName')?.value;
   const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name ?? '');
   if (!m) return 0;
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60);

@@ -136,7 +136,7 @@ export abstract class FakeHttpServer<R extends RecordedRequest = RecordedRequest
   private readonly recorder = new RequestRecorder<R>();
   private overrides: Array<{ match: RequestMatcher<R>; reply: Reply | ReplyFn<R> }> = [];
 
-  protected constructor(private readonly tls?: TlsOptions) {}
+  constructor(private readonly tls?: TlsOptions) {}
 
   get requests(): R[] {
     return this.recorder.requests;

@@ -1,0 +1,11 @@
+import type { Logger } from 'pino';
+import type { AgentRunner } from '../agent/runner.js';
+import type { LinkedAccountStore } from '../vault/linked-accounts.js';
+
+/** What listeners may use; each takes only the parts it needs. */
+export interface ListenerDeps {
+  runner: AgentRunner;
+  plannerName: string;
+  accounts: LinkedAccountStore;
+  logger: Logger;
+}

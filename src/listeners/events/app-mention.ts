@@ -1,0 +1,16 @@
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { cleanRequestText, handleAgentRequest } from '../../slack/handle-agent-request.js';
+import type { ListenerDeps } from '../deps.js';
+
+/** `@AgentHub <task>` in a channel: answered in the mention's thread. */
+export function createAppMentionListener(deps: Pick<ListenerDeps, 'runner' | 'plannerName' | 'logger'>) {
+  return async ({ event, client, context }: SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs) => {
+    const teamId = context.teamId ?? event.team;
+    if (!event.user || !teamId) return;
+    await handleAgentRequest(
+      client,
+      { who: { teamId, userId: event.user }, channel: event.channel, threadTs: event.thread_ts ?? event.ts, text: cleanRequestText(event.text, context.botUserId) },
+      deps,
+    );
+  };
+}

@@ -1,0 +1,66 @@
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { AgentRunner, TurnResult } from '../agent/runner.js';
+import { capabilitiesText } from '../agent/planners/builtin-planner.js';
+import type { SlackIdentity } from '../identity.js';
+import { buildReply, buildWorkingMessage } from './blocks/reply.js';
+
+/** Longer requests are refused: nobody types this much, and it would only cost model tokens. */
+export const MAX_REQUEST_CHARS = 4000;
+
+export interface AgentRequest {
+  who: SlackIdentity;
+  channel: string;
+  /** The thread to answer in: the mention's own ts when it starts a thread. */
+  threadTs: string;
+  text: string;
+}
+
+export interface AgentRequestDeps {
+  runner: AgentRunner;
+  plannerName: string;
+  logger: Logger;
+}
+
+/** Removes the bot's own mention and Slack's formatting noise from a request. */
+export function cleanRequestText(text: string, botUserId?: string): string {
+  let out = text;
+  if (botUserId) out = out.replaceAll(`<@${botUserId}>`, ' ');
+  out = out.replace(/^\s*<@[A-Z0-9]+>\s*/, ' ');
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+/** Refusals that need no agent run; `undefined` when the request can go ahead. */
+export function checkRequestText(text: string): TurnResult | undefined {
+  if (!text) return { status: 'answered', text: `Hi! Tell me what to do after mentioning me. ${capabilitiesText()}` };
+  if (text.length > MAX_REQUEST_CHARS) {
+    return {
+      status: 'answered',
+      text: `That request is ${text.length.toLocaleString('en-US')} characters long; I take up to ${MAX_REQUEST_CHARS.toLocaleString('en-US')}. Please shorten it and ask again. Nothing was done.`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Runs one request after Slack's ack: shows progress in the thread at once, runs the agent, then
+ * replaces the progress message with the answer, so the thread holds one message per request.
+ */
+export async function handleAgentRequest(client: WebClient, request: AgentRequest, deps: AgentRequestDeps): Promise<void> {
+  const log = deps.logger.child({ team: request.who.teamId, user: request.who.userId, channel: request.channel });
+  const refusal = checkRequestText(request.text);
+  if (refusal) {
+    await client.chat.postMessage({ channel: request.channel, thread_ts: request.threadTs, ...buildReply(refusal, { planner: deps.plannerName }) });
+    return;
+  }
+  const working = await client.chat.postMessage({ channel: request.channel, thread_ts: request.threadTs, ...buildWorkingMessage() });
+  const result = await deps.runner.runTurn(request);
+  const reply = buildReply(result, { planner: deps.plannerName });
+  try {
+    if (!working.ts) throw new Error('chat.postMessage returned no ts');
+    await client.chat.update({ channel: request.channel, ts: working.ts, ...reply });
+  } catch (err) {
+    log.warn({ err }, 'could not update the progress message; posting the answer instead');
+    await client.chat.postMessage({ channel: request.channel, thread_ts: request.threadTs, ...reply });
+  }
+}

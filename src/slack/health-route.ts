@@ -1,0 +1,23 @@
+import type { ServerResponse } from 'node:http';
+import type { Redis } from 'ioredis';
+
+/** GET /healthz: 200 while the process serves, with Redis reachability for the load balancer and operators. */
+export function createHealthRoute({ redis }: { redis: Redis }) {
+  return {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (_req: unknown, res: ServerResponse) => {
+      const started = performance.now();
+      redis
+        .ping()
+        .then(
+          () => ({ redis: 'up' as const, redisLatencyMs: Math.round((performance.now() - started) * 10) / 10 }),
+          () => ({ redis: 'down' as const }),
+        )
+        .then((redisState) => {
+          res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+          res.end(JSON.stringify({ status: 'ok', ...redisState }));
+        });
+    },
+  };
+}
