@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { createDeps, type Deps } from '../../src/deps.js';
+import { loadConfig } from '../../src/config.js';
+import type { Planner } from '../../src/agent/planners/planner.js';
+import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../src/slack/create-slack-app.js';
+import { FakeAuth0 } from '../fakes/fake-auth0.js';
+import { FakeGitHub } from '../fakes/fake-github.js';
+import { FakeGroq } from '../fakes/fake-groq.js';
+import { FakeSlack } from '../fakes/fake-slack.js';
+import { createCapturedLogger } from './log-capture.js';
+import { createTestRedis, type TestRedis } from './redis.js';
+import { createRedis, waitForRedis } from '../../src/store/redis.js';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+export const TEAM = 'T0001';
+
+export interface Harness {
+  /** POST target for signed Slack requests. */
+  eventsUrl: string;
+  baseUrl: string;
+  slack: FakeSlack;
+  auth0: FakeAuth0;
+  github: FakeGitHub;
+  groq?: FakeGroq;
+  logs: ReturnType<typeof createCapturedLogger>;
+  store: TestRedis;
+  deps: Deps;
+  app: SlackApp;
+  /**
+   * A second bot process: its own Redis connection, Bolt app and caches, sharing the Redis data
+   * (same key prefix) and the stand-ins, as two processes behind a load balancer would.
+   */
+  startSecondProcess(): Promise<{ eventsUrl: string; deps: Deps; close(): Promise<void> }>;
+  /** Links a Slack user to an Auth0 user whose GitHub is connected (through the real encrypted store). */
+  linkUser(userId: string, opts?: { github?: boolean; githubLogin?: string }): Promise<{ sub: string; refreshToken: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole product wired as in production — real Bolt app over HTTP, real Redis, the real
+ * config loader — with every upstream replaced by a local stand-in speaking its wire format.
+ */
+export async function startHarness({ groq = false, planner }: { groq?: boolean; planner?: Planner } = {}): Promise<Harness> {
+  const slack = new FakeSlack({ teamId: TEAM });
+  const auth0 = new FakeAuth0();
+  const github = new FakeGitHub();
+  const groqFake = groq ? new FakeGroq() : undefined;
+  const [slackUrl, auth0Info, githubUrl, groqUrl] = await Promise.all([slack.start(), auth0.start(), github.start(), groqFake?.start()]);
+  const store = await createTestRedis();
+  const logs = createCapturedLogger();
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test-bot-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: `${slackUrl}/api/`,
+    AUTH0_DOMAIN: auth0Info.domain,
+    AUTH0_CLIENT_ID: auth0.clientId,
+    AUTH0_CLIENT_SECRET: auth0.clientSecret,
+    GITHUB_API_URL: githubUrl,
+    REDIS_URL: store.url,
+    AGENTHUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...(groqUrl ? { GROQ_API_KEY: 'gsk_testkey0000000000', GROQ_BASE_URL: groqUrl } : {}),
+  });
+  const deps = createDeps(config, { logger: logs.logger, redis: store.redis, keys: store.keys, planner });
+  const app = createSlackApp({ slack: config.slack, http: config.http, deps, logger: logs.logger, botIdentity: { botId: slack.botId, botUserId: slack.botUserId } });
+  const { port } = await app.start();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let linked = 0;
+  const startSecondProcess = async () => {
+    const redis = createRedis(store.url);
+    await waitForRedis(redis);
+    const deps2 = createDeps(config, { logger: logs.logger, redis, keys: store.keys, planner });
+    const app2 = createSlackApp({ slack: config.slack, http: config.http, deps: deps2, logger: logs.logger, botIdentity: { botId: slack.botId, botUserId: slack.botUserId } });
+    const { port: port2 } = await app2.start();
+    return {
+      eventsUrl: `http://127.0.0.1:${port2}${SLACK_EVENTS_PATH}`,
+      deps: deps2,
+      async close() {
+        await app2.stop().catch(() => {});
+        redis.disconnect();
+      },
+    };
+  };
+  return {
+    eventsUrl: `${baseUrl}${SLACK_EVENTS_PATH}`,
+    baseUrl,
+    slack,
+    auth0,
+    github,
+    groq: groqFake,
+    logs,
+    store,
+    deps,
+    app,
+    startSecondProcess,
+    async linkUser(userId, { github: connected = true, githubLogin = 'octo-dev' } = {}) {
+      const n = ++linked;
+      const sub = `github|${1000 + n}`;
+      const refreshToken = `v1.MRrt-test-refresh-${randomBytes(12).toString('hex')}`;
+      auth0.addUser({ sub, refreshToken, connections: connected ? { github: { scope: '' } } : {} });
+      auth0.onTokenIssued((t) => {
+        if (t.sub === sub && t.connection === 'github') github.acceptToken(t.token, githubLogin);
+      });
+      await deps.accounts.link({ teamId: TEAM, userId }, { auth0Sub: sub, refreshToken });
+      return { sub, refreshToken };
+    },
+    async close() {
+      await app.stop().catch(() => {});
+      await Promise.all([slack.stop(), auth0.stop(), github.stop(), groqFake?.stop()]);
+      await store.close();
+    },
+  };
+}
+
