@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   const { port } = await slack.start();
   logger.info(
     { port, mode: config.slack.appToken ? 'socket' : 'http', planner: deps.plannerName },
-    config.slack.appToken ? `AgentHub is connected to Slack over Socket Mode (health on :${port}/healthz)` : `AgentHub is listening on :${port} (POST /slack/events, GET /healthz)`,
+    config.slack.appToken
+      ? `AgentHub is connected to Slack over Socket Mode (health on :${port}/healthz)`
+      : `AgentHub is listening on :${port} (POST /slack/events, GET /healthz)`,
   );
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');

@@ -56,7 +56,13 @@ export function createSlackApp({ slack, http, deps, logger, botIdentity, routes 
       ...botIdentity,
     });
   } else {
-    receiver = new HTTPReceiver({ signingSecret: slack.signingSecret, endpoints: [SLACK_EVENTS_PATH], customRoutes, logger: boltLogger, processBeforeResponse: false });
+    receiver = new HTTPReceiver({
+      signingSecret: slack.signingSecret,
+      endpoints: [SLACK_EVENTS_PATH],
+      customRoutes,
+      logger: boltLogger,
+      processBeforeResponse: false,
+    });
     receiver.requestListener = refuseFutureTimestamps(receiver.requestListener, { endpoints: [SLACK_EVENTS_PATH] });
     app = new App({ token: slack.botToken, receiver, logger: boltLogger, clientOptions, convoStore: false, ...botIdentity });
   }
@@ -92,7 +98,8 @@ export function createSlackApp({ slack, http, deps, logger, botIdentity, routes 
 async function tellStateUnavailable(args: AnyMiddlewareArgs): Promise<void> {
   const { client } = args as AnyMiddlewareArgs & { client: App['client'] };
   const event = (args.body as { event?: { type?: string; channel?: string; ts?: string; thread_ts?: string; bot_id?: string } }).event;
-  if (!event?.channel || !event.ts || event.bot_id || (event as { subtype?: string }).subtype || (event.type !== 'app_mention' && event.type !== 'message')) return;
+  if (!event?.channel || !event.ts || event.bot_id || (event as { subtype?: string }).subtype || (event.type !== 'app_mention' && event.type !== 'message'))
+    return;
   await client.chat.postMessage({
     channel: event.channel,
     thread_ts: event.thread_ts ?? event.ts,

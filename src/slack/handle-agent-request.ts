@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { AgentRunner, TurnResult } from '../agent/runner.js';
 import { capabilitiesText } from '../agent/planners/builtin-planner.js';
+import type { AgentRunner, TurnResult } from '../agent/runner.js';
 import type { SlackIdentity } from '../identity.js';
 import { buildReply, buildWorkingMessage } from './blocks/reply.js';
 

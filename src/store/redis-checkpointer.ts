@@ -368,7 +368,6 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
     return [type, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')];
   }
 
-  // biome-ignore lint/suspicious/noExplicitAny: the serializer protocol returns `any`.
   private load([type, base64]: StoredBytes): Promise<any> {
     // A plain Uint8Array copy: 'bytes' values are returned as given, and should not be Buffer
     // views into Node's shared pool.

@@ -31,8 +31,9 @@ describe('an @mention answered with GitHub data fetched through Token Vault', ()
     for (const title of ['Add rate limiting to widget API', 'Fix flaky checkout test', 'Bump typescript to 5.9']) expect(text).toContain(title);
     expect(text).not.toContain('Closed'); // the closed PR is not listed
     const progress = h.slack.callsTo('chat.postMessage').find((c) => c.params.thread_ts === ts);
-    expect(progress?.params.text).toMatch(/Working on it/);
-    expect(update.params.ts).toBe((progress?.responseBody as { ts: string }).ts);
+    expect(progress).toBeDefined();
+    expect(progress!.params.text).toMatch(/Working on it/);
+    expect(update.params.ts).toBe((progress!.responseBody as { ts: string }).ts);
     expect(update.params.channel).toBe(CHANNEL);
   });
 
@@ -42,7 +43,9 @@ describe('an @mention answered with GitHub data fetched through Token Vault', ()
     const issued = h.auth0.issuedTokens.filter((t) => t.sub === sub);
     expect(issued).toHaveLength(1);
     const token = issued[0]!.token;
-    expect(h.github.requestsWithToken(token).map((r) => r.path)).toEqual(expect.arrayContaining(['/repos/acme/widgets/pulls/1', '/repos/acme/widgets/pulls/1/files']));
+    expect(h.github.requestsWithToken(token).map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/repos/acme/widgets/pulls/1', '/repos/acme/widgets/pulls/1/files']),
+    );
 
     const exchange = h.auth0.exchanges.find((r) => r.params.subject_token !== undefined && h.auth0.tokenInfo(token));
     expect(exchange?.params.connection).toBe('github');
@@ -146,7 +149,10 @@ describe('with the Groq planner (scripted model over the real ChatGroq client)',
     let toolResultSeen = '';
     h.groq!.reply((body) => {
       const messages = (body as { messages: Array<{ role: string; content: string }> }).messages;
-      toolResultSeen = messages.filter((m) => m.role === 'tool').map((m) => m.content).join('\n');
+      toolResultSeen = messages
+        .filter((m) => m.role === 'tool')
+        .map((m) => m.content)
+        .join('\n');
       return { content: 'There are *3* open PRs in acme/widgets, oldest: Add rate limiting to widget API.' };
     });
 
@@ -169,7 +175,10 @@ describe('with the Groq planner (scripted model over the real ChatGroq client)',
     await h.linkUser('U0002');
     h.groq!.reply({ content: 'Hello!' });
     await mention(h, 'U0002', 'hello there');
-    const body = h.groq!.bodies.at(-1) as { messages: Array<{ role: string; content: string }>; tools: Array<{ function: { name: string; parameters: { properties: Record<string, unknown> } } }> };
+    const body = h.groq!.bodies.at(-1) as {
+      messages: Array<{ role: string; content: string }>;
+      tools: Array<{ function: { name: string; parameters: { properties: Record<string, unknown> } } }>;
+    };
     expect(body.messages.at(-1)).toMatchObject({ role: 'user', content: 'hello there' });
     const names = body.tools.map((t) => t.function.name);
     expect(names).toEqual(expect.arrayContaining(['github_list_my_repositories', 'github_list_pull_requests', 'github_get_pull_request']));
@@ -183,7 +192,10 @@ describe('with the Groq planner (scripted model over the real ChatGroq client)',
     h.groq!.reply({ toolCalls: [{ name: 'github_list_pull_requests', args: { owner: '../../etc', repo: 'x y' } }] });
     let errorSeen = '';
     h.groq!.reply((body) => {
-      errorSeen = (body as { messages: Array<{ role: string; content: string }> }).messages.filter((m) => m.role === 'tool').map((m) => m.content).join('');
+      errorSeen = (body as { messages: Array<{ role: string; content: string }> }).messages
+        .filter((m) => m.role === 'tool')
+        .map((m) => m.content)
+        .join('');
       return { content: 'Sorry, that repository name is not valid.' };
     });
     const reply = await mention(h, 'U0003', 'list PRs in ../../etc/x y');

@@ -40,7 +40,9 @@ describe('only Slack can talk to the Slack endpoint', () => {
 
   it('refuses a valid signature moved onto a different body', async () => {
     const real = JSON.stringify(appMention({ text: '<@UBOT> list my repositories', user: 'U0001' }));
-    const { 'X-Slack-Request-Timestamp': ts, 'X-Slack-Signature': sig } = await import('../fakes/slack-requests.js').then((m) => m.signSlackRequest(SIGNING_SECRET, real));
+    const { 'X-Slack-Request-Timestamp': ts, 'X-Slack-Signature': sig } = await import('../fakes/slack-requests.js').then((m) =>
+      m.signSlackRequest(SIGNING_SECRET, real),
+    );
     const forged = appMention({ text: '<@UBOT> list open pull requests in acme/widgets', user: 'U0001' });
     const res = await fetch(h.eventsUrl, {
       method: 'POST',

@@ -3,14 +3,21 @@ import { expect } from 'vitest';
 
 /** The forms a leaked secret could take on its way into a sink. */
 export function secretForms(secret: string): string[] {
-  return [secret, Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url'), encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+  return [
+    secret,
+    Buffer.from(secret).toString('base64'),
+    Buffer.from(secret).toString('base64url'),
+    encodeURIComponent(secret),
+    JSON.stringify(secret).slice(1, -1),
+  ];
 }
 
 /** Asserts that none of the named haystacks contains the secret in any of its forms. */
 export function expectSecretAbsent(secret: string, haystacks: Record<string, string>): void {
   const found: string[] = [];
   for (const [name, text] of Object.entries(haystacks)) {
-    for (const form of secretForms(secret)) if (text.includes(form)) found.push(`${name} contains ${form === secret ? 'the secret' : `an encoded form (${form.slice(0, 12)}…)`}`);
+    for (const form of secretForms(secret))
+      if (text.includes(form)) found.push(`${name} contains ${form === secret ? 'the secret' : `an encoded form (${form.slice(0, 12)}…)`}`);
   }
   expect(found, `secret leaked: ${found.join('; ')}`).toEqual([]);
 }

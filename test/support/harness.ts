@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { createDeps, type Deps } from '../../src/deps.js';
-import { loadConfig } from '../../src/config.js';
 import type { Planner } from '../../src/agent/planners/planner.js';
+import { loadConfig } from '../../src/config.js';
+import { createDeps, type Deps } from '../../src/deps.js';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../src/slack/create-slack-app.js';
+import { createRedis, waitForRedis } from '../../src/store/redis.js';
 import { FakeAuth0 } from '../fakes/fake-auth0.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { FakeGroq } from '../fakes/fake-groq.js';
 import { FakeSlack } from '../fakes/fake-slack.js';
 import { createCapturedLogger } from './log-capture.js';
 import { createTestRedis, type TestRedis } from './redis.js';
-import { createRedis, waitForRedis } from '../../src/store/redis.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const TEAM = 'T0001';
@@ -63,7 +63,13 @@ export async function startHarness({ groq = false, planner }: { groq?: boolean; 
     ...(groqUrl ? { GROQ_API_KEY: 'gsk_testkey0000000000', GROQ_BASE_URL: groqUrl } : {}),
   });
   const deps = createDeps(config, { logger: logs.logger, redis: store.redis, keys: store.keys, planner });
-  const app = createSlackApp({ slack: config.slack, http: config.http, deps, logger: logs.logger, botIdentity: { botId: slack.botId, botUserId: slack.botUserId } });
+  const app = createSlackApp({
+    slack: config.slack,
+    http: config.http,
+    deps,
+    logger: logs.logger,
+    botIdentity: { botId: slack.botId, botUserId: slack.botUserId },
+  });
   const { port } = await app.start();
   const baseUrl = `http://127.0.0.1:${port}`;
   let linked = 0;
@@ -71,7 +77,13 @@ export async function startHarness({ groq = false, planner }: { groq?: boolean; 
     const redis = createRedis(store.url);
     await waitForRedis(redis);
     const deps2 = createDeps(config, { logger: logs.logger, redis, keys: store.keys, planner });
-    const app2 = createSlackApp({ slack: config.slack, http: config.http, deps: deps2, logger: logs.logger, botIdentity: { botId: slack.botId, botUserId: slack.botUserId } });
+    const app2 = createSlackApp({
+      slack: config.slack,
+      http: config.http,
+      deps: deps2,
+      logger: logs.logger,
+      botIdentity: { botId: slack.botId, botUserId: slack.botUserId },
+    });
     const { port: port2 } = await app2.start();
     return {
       eventsUrl: `http://127.0.0.1:${port2}${SLACK_EVENTS_PATH}`,
@@ -112,4 +124,3 @@ export async function startHarness({ groq = false, planner }: { groq?: boolean; 
     },
   };
 }
-

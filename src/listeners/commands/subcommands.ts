@@ -1,7 +1,7 @@
 import type { SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { capabilitiesText } from '../../agent/planners/builtin-planner.js';
-import { escapeMrkdwn, clip } from '../../slack/mrkdwn.js';
+import { clip, escapeMrkdwn } from '../../slack/mrkdwn.js';
 
 /** What a subcommand answers with: an ephemeral message to the person who typed it. */
 export interface CommandReply {

@@ -9,7 +9,12 @@ export function createAppMentionListener(deps: Pick<ListenerDeps, 'runner' | 'pl
     if (!event.user || !teamId) return;
     await handleAgentRequest(
       client,
-      { who: { teamId, userId: event.user }, channel: event.channel, threadTs: event.thread_ts ?? event.ts, text: cleanRequestText(event.text, context.botUserId) },
+      {
+        who: { teamId, userId: event.user },
+        channel: event.channel,
+        threadTs: event.thread_ts ?? event.ts,
+        text: cleanRequestText(event.text, context.botUserId),
+      },
       deps,
     );
   };

@@ -11,7 +11,12 @@ export function createDirectMessageListener(deps: Pick<ListenerDeps, 'runner' | 
     if (!message.user || !teamId) return;
     await handleAgentRequest(
       client,
-      { who: { teamId, userId: message.user }, channel: message.channel, threadTs: message.thread_ts ?? message.ts, text: cleanRequestText(message.text ?? '', context.botUserId) },
+      {
+        who: { teamId, userId: message.user },
+        channel: message.channel,
+        threadTs: message.thread_ts ?? message.ts,
+        text: cleanRequestText(message.text ?? '', context.botUserId),
+      },
       deps,
     );
   };
