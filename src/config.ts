@@ -25,14 +25,9 @@ const httpUrl = (fallback: string) =>
   );
 
 /** AES-256-GCM key: 32 bytes, base64 encoded. */
-const encryptionKey = optional.pipe(
-  z
-    .string()
-    .optional()
-    .refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, {
-      error: 'must be 32 random bytes, base64 encoded (e.g. `openssl rand -base64 32`)',
-    }),
-);
+const encryptionKey = required('32 random bytes, base64 encoded: `openssl rand -base64 32`').refine((v) => Buffer.from(v, 'base64').length === 32, {
+  error: 'must be 32 random bytes, base64 encoded (e.g. `openssl rand -base64 32`)',
+});
 
 /** Auth0 is always reached over https, so the domain is a host with an optional port, never a URL. */
 const auth0Domain = required('your tenant host, e.g. acme.us.auth0.com').refine((v) => /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(v), {
@@ -78,9 +73,7 @@ const schema = z
         .optional()
         .transform((v) => v ?? 'redis://127.0.0.1:6379'),
     ),
-    AGENTHUB_ENCRYPTION_KEY: encryptionKey.refine((v) => v !== undefined, {
-      error: 'is missing (32 random bytes, base64 encoded: `openssl rand -base64 32`)',
-    }),
+    AGENTHUB_ENCRYPTION_KEY: encryptionKey,
     AGENTHUB_POLICY: optional,
     LOG_LEVEL: optional.pipe(z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }).default('info')),
   })
@@ -111,7 +104,7 @@ const schema = z
       openai: e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL || undefined, model: e.OPENAI_MODEL } : undefined,
     },
     redisUrl: e.REDIS_URL,
-    encryptionKey: Buffer.from(e.AGENTHUB_ENCRYPTION_KEY as string, 'base64'),
+    encryptionKey: Buffer.from(e.AGENTHUB_ENCRYPTION_KEY, 'base64'),
     policyPath: e.AGENTHUB_POLICY,
     logLevel: e.LOG_LEVEL,
   }));

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createDeps } from './deps.js';
 import { createLogger } from './logger.js';
+import { fetchBotIdentity } from './slack/bot-identity.js';
 import { createSlackApp } from './slack/create-slack-app.js';
 import { waitForRedis } from './store/redis.js';
 
@@ -25,7 +26,15 @@ async function main(): Promise<void> {
     logger.error(`Redis is not reachable at the configured REDIS_URL. Start Redis or fix REDIS_URL.`);
     process.exit(1);
   }
-  const slack = createSlackApp({ slack: config.slack, http: config.http, deps, logger });
+  let botIdentity: Awaited<ReturnType<typeof fetchBotIdentity>>;
+  try {
+    botIdentity = await fetchBotIdentity(config.slack);
+  } catch (err) {
+    logger.error((err as Error).message);
+    await deps.close();
+    process.exit(1);
+  }
+  const slack = createSlackApp({ slack: config.slack, http: config.http, deps, logger, botIdentity });
   const { port } = await slack.start();
   logger.info(
     { port, mode: config.slack.appToken ? 'socket' : 'http', planner: deps.plannerName },

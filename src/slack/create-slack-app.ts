@@ -41,6 +41,7 @@ export function createSlackApp({ slack, http, deps, logger, botIdentity, routes 
   const customRoutes: CustomRoute[] = [createHealthRoute({ redis: deps.redis }), ...routes];
   const clientOptions = { slackApiUrl: slack.apiUrl, timeout: 10_000, retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 } };
 
+  const identity = botIdentity ? { botId: botIdentity.botId, botUserId: botIdentity.botUserId } : {};
   let receiver: HTTPReceiver | undefined;
   let app: App;
   if (slack.appToken) {
@@ -53,7 +54,7 @@ export function createSlackApp({ slack, http, deps, logger, botIdentity, routes 
       logger: boltLogger,
       clientOptions,
       convoStore: false,
-      ...botIdentity,
+      ...identity,
     });
   } else {
     receiver = new HTTPReceiver({
@@ -64,7 +65,7 @@ export function createSlackApp({ slack, http, deps, logger, botIdentity, routes 
       processBeforeResponse: false,
     });
     receiver.requestListener = refuseFutureTimestamps(receiver.requestListener, { endpoints: [SLACK_EVENTS_PATH] });
-    app = new App({ token: slack.botToken, receiver, logger: boltLogger, clientOptions, convoStore: false, ...botIdentity });
+    app = new App({ token: slack.botToken, receiver, logger: boltLogger, clientOptions, convoStore: false, ...identity });
   }
 
   app.use(

@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeSlack } from '../fakes/fake-slack.js';
+
+/** Runs the real entry point (`src/main.ts`) as a process and collects what it prints. */
+function runMain(env: Record<string, string>, timeoutMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { PATH: process.env.PATH ?? '', NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`main did not exit within ${timeoutMs} ms:\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('start-up with bad configuration', () => {
+  it('names every missing variable on one line and exits 1', async () => {
+    const { code, stderr } = await runMain({});
+    expect(code).toBe(1);
+    const first = stderr.split('\n')[0]!;
+    expect(first).toMatch(/^AgentHub cannot start: /);
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET', 'AGENTHUB_ENCRYPTION_KEY'])
+      expect(first).toContain(name);
+  });
+
+  it('names an invalid variable without ever printing its value', async () => {
+    const secret = `not-a-key-${randomBytes(6).toString('hex')}`;
+    const { code, stderr, stdout } = await runMain({
+      SLACK_BOT_TOKEN: 'xoxb-secret-value-000111',
+      SLACK_SIGNING_SECRET: 'signing-secret-value',
+      AUTH0_DOMAIN: 'https://tenant.example.com/path',
+      AUTH0_CLIENT_ID: 'client',
+      AUTH0_CLIENT_SECRET: 'client-secret-value',
+      AGENTHUB_ENCRYPTION_KEY: secret,
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/AGENTHUB_ENCRYPTION_KEY must be 32 random bytes/);
+    expect(stderr).toMatch(/AUTH0_DOMAIN must be a host name/);
+    for (const value of [secret, 'xoxb-secret-value-000111', 'signing-secret-value', 'client-secret-value', 'tenant.example.com']) {
+      expect(stderr + stdout).not.toContain(value);
+    }
+  });
+
+  describe('with Slack answering', () => {
+    const slack = new FakeSlack();
+    beforeAll(async () => {
+      await slack.start();
+    });
+    afterAll(async () => slack.stop());
+
+    it('says in one sentence that Slack refused the bot token, instead of crashing', async () => {
+      slack.once('auth.test', { body: { ok: false, error: 'invalid_auth' } });
+      const { code, stdout, stderr } = await runMain({
+        SLACK_BOT_TOKEN: 'xoxb-revoked-token-123456',
+        SLACK_SIGNING_SECRET: 'signing-secret',
+        SLACK_API_URL: `${slack.url}/api/`,
+        AUTH0_DOMAIN: 'tenant.example.com',
+        AUTH0_CLIENT_ID: 'client',
+        AUTH0_CLIENT_SECRET: 'secret',
+        AGENTHUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        PORT: '0',
+        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      });
+      expect(code).toBe(1);
+      expect(stdout + stderr).toMatch(/Slack refused SLACK_BOT_TOKEN \(auth.test: invalid_auth\)/);
+      expect(stdout + stderr).not.toMatch(/at .*node_modules/); // no stack trace
+      expect(stdout + stderr).not.toContain('xoxb-revoked-token-123456');
+    });
+  });
+});
