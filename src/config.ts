@@ -25,9 +25,12 @@ const httpUrl = (fallback: string) =>
   );
 
 /** AES-256-GCM key: 32 bytes, base64 encoded. */
-const encryptionKey = required('32 random bytes, base64 encoded: `openssl rand -base64 32`').refine((v) => Buffer.from(v, 'base64').length === 32, {
-  error: 'must be 32 random bytes, base64 encoded (e.g. `openssl rand -base64 32`)',
-});
+const encryptionKey = required('32 random bytes, base64 encoded: `openssl rand -base64 32`').refine(
+  (v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32,
+  {
+    error: 'must be 32 random bytes, base64 encoded (e.g. `openssl rand -base64 32`)',
+  },
+);
 
 /** Auth0 is always reached over https, so the domain is a host with an optional port, never a URL. */
 const auth0Domain = required('your tenant host, e.g. acme.us.auth0.com').refine((v) => /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(v), {
@@ -42,7 +45,7 @@ const schema = z
     SLACK_APP_TOKEN: optional.pipe(z.string().startsWith('xapp-', { error: 'must be an app-level token starting with xapp-' }).optional()),
     SLACK_API_URL: httpUrl('https://slack.com/api/'),
     PORT: optional
-      .transform((v) => Number(v ?? '3000'))
+      .transform((v) => (v === undefined ? 3000 : /^\d{1,5}$/.test(v) ? Number(v) : Number.NaN))
       .pipe(
         z
           .number({ error: 'must be a port number' })
@@ -126,8 +129,13 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`);
-  throw new ConfigError([...new Set(problems)]);
+  // One problem per variable: a blank value would otherwise be reported as missing and as malformed.
+  const byVariable = new Map<string, string>();
+  for (const issue of result.error.issues) {
+    const name = String(issue.path[0] ?? 'environment');
+    if (!byVariable.has(name)) byVariable.set(name, `${name} ${issue.message}`);
+  }
+  throw new ConfigError([...byVariable.values()]);
 }
 
 /** The names of every variable the bot reads, for docs and tests. */

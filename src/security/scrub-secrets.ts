@@ -14,7 +14,8 @@ const SECRET_PATTERNS: RegExp[] = [
   /\bgsk_[A-Za-z0-9]{8,}/g, // Groq API key
   /\bsk-[A-Za-z0-9_-]{16,}/g, // OpenAI-style API key
   /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, // JWTs (id/access tokens)
-  /\b(Bearer|token)\s+[A-Za-z0-9._~+/=-]{12,}/gi, // authorization header values
+  /\b(Bearer|token)\s+(?=[A-Za-z._~+/=-]*\d)[A-Za-z0-9._~+/=-]{16,}/gi, // authorization header values (a credential has digits; prose does not)
+  /(?<=[?&#](?:access_token|refresh_token|id_token|token|client_secret|code)=)[^&#\s"']+/gi, // credentials in URLs
 ];
 
 export const REDACTED = '[REDACTED]';

@@ -53,7 +53,7 @@ export function createBuiltinPlanner(): Planner {
         case 'ask':
           return new AIMessage({ content: reading.text });
         default: {
-          const quoted = escapeMrkdwn(scrubSecrets(clip(text, 80)));
+          const quoted = escapeMrkdwn(clip(scrubSecrets(text), 80));
           return new AIMessage({ content: `I didn't understand "${quoted}". ${capabilitiesText()}` });
         }
       }

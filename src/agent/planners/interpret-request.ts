@@ -12,19 +12,24 @@ export interface RepoRef {
 
 const URL_PR = /github\.com\/([A-Za-z0-9][A-Za-z0-9-]{0,38})\/([A-Za-z0-9._-]{1,100})\/pull\/(\d+)/i;
 const URL_REPO = /github\.com\/([A-Za-z0-9][A-Za-z0-9-]{0,38})\/([A-Za-z0-9._-]{1,100})/i;
-const REPO = /(?:^|[\s(`'"])([A-Za-z0-9][A-Za-z0-9-]{0,38})\/([A-Za-z0-9._-]*[A-Za-z0-9_-])(?:#(\d+))?/;
+const REPO = /(?:^|[\s(`'"])([A-Za-z0-9][A-Za-z0-9-]{0,38})\/([A-Za-z0-9._-]*[A-Za-z0-9_-])(?:#(\d+))?/g;
+/** Word pairs and dates that look like owner/repo but are not. */
+const NOT_A_REPO = /^(and\/or|either\/or|\d+\/\d+|yes\/no|on\/off|read\/write)$/i;
 const PR_NUMBER = /(?:#|\b(?:pr|pull request|pull|mr)\s*#?\s*)(\d{1,7})\b/i;
-const MENTIONS_PRS = /\b(prs?|pull[\s-]?requests?|pulls|merge requests?)\b/i;
+const MENTIONS_PRS = /\b(prs?|mrs?|pull[\s-]?requests?|pulls|merge requests?)\b/i;
 const MENTIONS_REPOS = /\b(repos?|repositories|repository|projects)\b/i;
 
 export function findRepo(text: string): (RepoRef & { number?: number }) | undefined {
   const url = URL_PR.exec(text);
   if (url?.[1] && url[2]) return { owner: url[1], repo: url[2], number: Number(url[3]) };
   const urlRepo = URL_REPO.exec(text);
-  if (urlRepo?.[1] && urlRepo[2]) return { owner: urlRepo[1], repo: urlRepo[2] };
-  const m = REPO.exec(text);
+  if (urlRepo?.[1] && urlRepo[2]) return { owner: urlRepo[1], repo: urlRepo[2].replace(/\.git$/i, '') };
+  // Several candidates: prefer one introduced by "in/on/of/for/from", else the last one.
+  const candidates = [...text.matchAll(REPO)].filter((m) => m[1] && m[2] && !NOT_A_REPO.test(`${m[1]}/${m[2]}`));
+  const introduced = candidates.filter((m) => /\b(in|on|of|for|from|at)\s*$/i.test(text.slice(0, m.index + (m[0].length - m[0].trimStart().length))));
+  const m = introduced.at(-1) ?? candidates.at(-1);
   if (!m?.[1] || !m[2]) return undefined;
-  return { owner: m[1], repo: m[2], ...(m[3] ? { number: Number(m[3]) } : {}) };
+  return { owner: m[1], repo: m[2].replace(/\.git$/i, ''), ...(m[3] ? { number: Number(m[3]) } : {}) };
 }
 
 function findPrNumber(text: string): number | undefined {
@@ -33,9 +38,12 @@ function findPrNumber(text: string): number | undefined {
 }
 
 function prState(text: string): 'open' | 'closed' | 'all' {
-  if (/\b(all|every|any)\b.*\b(prs?|pull)/i.test(text)) return 'all';
-  if (/\b(closed|merged)\b/i.test(text)) return 'closed';
-  return 'open';
+  const open = /\bopen\b/i.test(text);
+  const closed = /\b(closed|merged)\b/i.test(text);
+  if (open && closed) return 'all';
+  if (closed) return 'closed';
+  if (open) return 'open';
+  return /\b(all|every)\s+(the\s+)?(prs?|pull)/i.test(text) ? 'all' : 'open';
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { TurnResult } from '../../agent/runner.js';
-import { neutralizeBroadcasts } from '../mrkdwn.js';
+import { clip, neutralizeBroadcasts } from '../mrkdwn.js';
 
 export interface SlackMessage {
   text: string;
@@ -27,18 +27,17 @@ export function splitForSections(text: string, limit = SECTION_LIMIT): string[] 
 /** The bot's answer in a thread: the text in sections, a quiet context line, a plain-text fallback. */
 export function buildReply(result: TurnResult, { planner }: { planner: string }): SlackMessage {
   const body = neutralizeBroadcasts(result.text);
-  const sections = splitForSections(body);
+  const icon = result.status === 'failed' ? '⚠️ ' : result.status === 'halted' ? '🔐 ' : '';
+  const sections = splitForSections(`${icon}${body}`);
   const shown = sections.slice(0, MAX_SECTIONS);
   if (sections.length > shown.length) shown.push('…the rest was cut to fit in one Slack message.');
-  const context =
-    result.status === 'failed' || result.status === 'halted'
-      ? `Reference ${result.refId} · nothing was changed`
-      : `AgentHub · planned by the ${planner} planner`;
-  const icon = result.status === 'failed' ? '⚠️ ' : result.status === 'halted' ? '🔐 ' : '';
+  const refId = result.status === 'failed' || result.status === 'halted' ? result.refId : undefined;
+  const reference = refId ? ` (reference ${refId})` : '';
+  const context = refId ? `Reference ${refId}` : `AgentHub · planned by the ${planner} planner`;
   return {
-    text: `${icon}${body}`.slice(0, 3000),
+    text: `${clip(`${icon}${body}`, 3000 - reference.length)}${reference}`,
     blocks: [
-      ...shown.map((chunk, i): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: i === 0 ? `${icon}${chunk}` : chunk } })),
+      ...shown.map((chunk): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: chunk } })),
       { type: 'context', elements: [{ type: 'mrkdwn', text: context }] },
     ],
   };
