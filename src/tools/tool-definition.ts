@@ -14,6 +14,18 @@ export interface ToolResult {
   text: string;
 }
 
+/** Facts about what an action touches, read from the service before the gate decides. */
+export interface ActionTarget {
+  repo?: { fullName: string; private: boolean; defaultBranch: string };
+  branch?: { name: string; protected: boolean; isDefault: boolean };
+}
+
+/** One line of an approval card's blast-radius preview ("Files changed: 12 (+340 −20)"). */
+export interface PreviewLine {
+  label: string;
+  value: string;
+}
+
 /**
  * Everything the gate, the vault and the planner need to know about a tool, declared once.
  * `run` receives an API client already authenticated for this one call; it never sees the token.
@@ -26,6 +38,14 @@ export interface ToolDefinition<Args = any, Client = any> {
   /** Minimal scopes (or GitHub App permissions) this call needs. */
   scopes: readonly string[];
   risk: Risk;
+  /** True when the tool only reads. */
+  readOnly: boolean;
+  /** The exact action in plain words, for approval cards, audit and dry-runs ("merge PR #42 in acme/api"). */
+  describe(args: Args): string;
+  /** Reads what the action touches (repository visibility, target branch) for the gate. Read-only calls only. */
+  target?(args: Args, client: Client): Promise<ActionTarget>;
+  /** Reads the blast radius shown on the approval card. Read-only calls only. */
+  preview?(args: Args, client: Client): Promise<PreviewLine[]>;
   run(args: Args, client: Client): Promise<ToolResult>;
 }
 

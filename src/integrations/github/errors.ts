@@ -35,3 +35,12 @@ export function explainGitHubError(err: unknown, target: string): unknown {
   }
   return err;
 }
+
+/** Runs one GitHub call, turning its failure into a sentence about `target`. */
+export async function withGitHubErrors<T>(target: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw explainGitHubError(err, target);
+  }
+}

@@ -2,25 +2,18 @@ import { z } from 'zod';
 import { clip, escapeMrkdwn, link as slackLink } from '../../slack/mrkdwn.js';
 import { defineTool, type ToolDefinition } from '../../tools/tool-definition.js';
 import type { GitHubClient } from './client.js';
-import { explainGitHubError } from './errors.js';
+import { withGitHubErrors } from './errors.js';
+import { repoTarget } from './target.js';
 
-const owner = z
+export const owner = z
   .string()
   .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'a GitHub user or organisation name')
   .describe('Repository owner (user or organisation)');
-const repo = z
+export const repo = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,100}$/, 'a repository name')
   .describe('Repository name');
 const limit = (max: number, fallback: number) => z.number().int().min(1).max(max).default(fallback).describe(`How many to return (1-${max})`);
-
-async function call<T>(target: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw explainGitHubError(err, target);
-  }
-}
 
 export const listMyRepositories = defineTool({
   name: 'github_list_my_repositories',
@@ -29,8 +22,10 @@ export const listMyRepositories = defineTool({
   service: 'github',
   scopes: ['metadata:read'],
   risk: 'low',
+  readOnly: true,
+  describe: () => 'list your GitHub repositories',
   async run({ limit }, github: GitHubClient) {
-    const repos = await call('your repositories', async () => {
+    const repos = await withGitHubErrors('your repositories', async () => {
       const out: Array<{ full_name: string; private: boolean; html_url: string; description: string | null; updated_at: string | null }> = [];
       for await (const page of github.paginate.iterator(github.rest.repos.listForAuthenticatedUser, { sort: 'updated', per_page: Math.min(limit, 100) })) {
         out.push(...page.data);
@@ -53,8 +48,11 @@ export const listPullRequests = defineTool({
   service: 'github',
   scopes: ['pull_requests:read'],
   risk: 'low',
+  readOnly: true,
+  describe: ({ owner, repo, state }) => `list ${state === 'all' ? '' : `${state} `}pull requests in ${owner}/${repo}`,
+  target: ({ owner, repo }, github: GitHubClient) => repoTarget(github, owner, repo),
   async run({ owner, repo, state, limit }, github: GitHubClient) {
-    const pulls = await call(`${owner}/${repo}`, async () => {
+    const pulls = await withGitHubErrors(`${owner}/${repo}`, async () => {
       const out: Awaited<ReturnType<GitHubClient['rest']['pulls']['list']>>['data'] = [];
       for await (const page of github.paginate.iterator(github.rest.pulls.list, { owner, repo, state, per_page: Math.min(limit, 100) })) {
         out.push(...page.data);
@@ -90,9 +88,12 @@ export const getPullRequest = defineTool({
   service: 'github',
   scopes: ['pull_requests:read'],
   risk: 'low',
+  readOnly: true,
+  describe: ({ owner, repo, pull_number }) => `read pull request #${pull_number} in ${owner}/${repo}`,
+  target: ({ owner, repo }, github: GitHubClient) => repoTarget(github, owner, repo),
   async run({ owner, repo, pull_number }, github: GitHubClient) {
     const target = `${owner}/${repo}#${pull_number}`;
-    const [pr, files] = await call(target, () =>
+    const [pr, files] = await withGitHubErrors(target, () =>
       Promise.all([
         github.rest.pulls.get({ owner, repo, pull_number }).then((r) => r.data),
         github.paginate(github.rest.pulls.listFiles, { owner, repo, pull_number, per_page: 100 }),
