@@ -15,11 +15,14 @@
  */
 import { createOrchestratorGraph, type OrchestratorGraph } from '../src/agent/graph.js';
 import { createBuiltinPlanner } from '../src/agent/planners/builtin-planner.js';
+import { type ApprovalRecord, createApprovalStore } from '../src/approvals/approval-store.js';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { createDeps, type Deps } from '../src/deps.js';
-import { createGitHubClient } from '../src/integrations/github/client.js';
-import { githubTools } from '../src/integrations/github/tools.js';
+import { ALL_TOOLS, createDeps, type Deps } from '../src/deps.js';
+import { githubBinding } from '../src/integrations/github/binding.js';
 import { createLogger } from '../src/logger.js';
+import { createGate, type GateFacts } from '../src/policy/gate.js';
+import { DEFAULT_POLICY } from '../src/policy/policy-file.js';
+import { createKeys } from '../src/store/keys.js';
 import { createToolExecutor } from '../src/tools/tool-executor.js';
 import type { LinkedAccountStore } from '../src/vault/linked-accounts.js';
 import { createTokenCache } from '../src/vault/token-cache.js';
@@ -36,9 +39,29 @@ function createEmptyLinkedAccountStore(): LinkedAccountStore {
   };
 }
 
+/** Gate facts kept in memory: the unconfigured graph must not need Redis. */
+function createMemoryGateFacts(): GateFacts {
+  const reads = new Set<string>();
+  return {
+    privateReadAuthorized: async (who, repo) => reads.has(`${who.teamId}:${who.userId}:${repo}`),
+    rememberPrivateRead: async (who, repo) => void reads.add(`${who.teamId}:${who.userId}:${repo}`),
+    countHighRisk: async () => 1,
+  };
+}
+
 function createUnconfiguredGraph(): OrchestratorGraph {
   const logger = createLogger({ level: 'info', name: 'agenthub-studio' });
   const connection = 'github';
+  const studioConfig = {
+    auth0: {
+      domain: 'auth0.invalid',
+      clientId: 'studio',
+      clientSecret: 'studio',
+      audience: undefined,
+      connections: { github: connection, google: 'google-oauth2' },
+    },
+    github: { apiUrl: 'https://api.github.com' },
+  };
   const vault = createTokenVault({
     // Never contacted: the empty account store makes every request fail as "not linked" first.
     auth0: { domain: 'auth0.invalid', clientId: 'studio-unconfigured', clientSecret: 'studio-unconfigured' },
@@ -46,13 +69,19 @@ function createUnconfiguredGraph(): OrchestratorGraph {
     cache: createTokenCache(),
     serviceNames: { [connection]: 'GitHub' },
   });
-  const executor = createToolExecutor({
-    tools: githubTools,
-    services: { github: { connection, verifyScopes: false, createClient: (token) => createGitHubClient(token, 'https://api.github.com') } },
-    vault,
-    logger,
+  const executor = createToolExecutor({ tools: ALL_TOOLS, services: { github: githubBinding(studioConfig) }, vault, logger });
+  // Every tool call stops at "not linked" before an approval could be needed, so this store is never written.
+  const approvals = {
+    ...createApprovalStore({ redis: undefined as never, keys: createKeys('agenthub-studio') }),
+    get: async (): Promise<ApprovalRecord | undefined> => undefined,
+  };
+  return createOrchestratorGraph({
+    planner: createBuiltinPlanner(),
+    executor,
+    gate: createGate({ policy: DEFAULT_POLICY, facts: createMemoryGateFacts() }),
+    approvals,
+    approvalTtlMs: () => DEFAULT_POLICY.approvals.expiresInMinutes * 60_000,
   });
-  return createOrchestratorGraph({ planner: createBuiltinPlanner(), executor });
 }
 
 /** The configured dependencies (and their Redis connection) are built once, on first use. */
@@ -67,5 +96,12 @@ export async function graph(): Promise<OrchestratorGraph> {
     throw err;
   }
   configuredDeps ??= createDeps(config, { logger: createLogger({ level: config.logLevel, name: 'agenthub-studio' }) });
-  return createOrchestratorGraph({ planner: configuredDeps.planner, executor: configuredDeps.executor });
+  const d = configuredDeps;
+  return createOrchestratorGraph({
+    planner: d.planner,
+    executor: d.executor,
+    gate: d.gate,
+    approvals: d.approvals,
+    approvalTtlMs: () => d.policy.approvals.expiresInMinutes * 60_000,
+  });
 }

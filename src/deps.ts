@@ -1,15 +1,31 @@
+import { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createOrchestratorGraph } from './agent/graph.js';
 import { createPlanner } from './agent/planners/create-planner.js';
 import type { Planner } from './agent/planners/planner.js';
 import { type AgentRunner, createAgentRunner } from './agent/runner.js';
+import { type ApprovalFlow, createApprovalFlow } from './approvals/approval-flow.js';
+import { type ApprovalRecord, type ApprovalStore, createApprovalStore, SYSTEM } from './approvals/approval-store.js';
+import { createCibaClient } from './approvals/ciba/ciba-client.js';
+import { type CibaPoller, cibaRequestFromStart, createCibaPoller } from './approvals/ciba/ciba-poller.js';
+import { createHopStore } from './auth/browser-hops.js';
+import { createOidcClient } from './auth/oidc-client.js';
+import { createStepUp, type StepUp, StepUpNotApplied } from './auth/step-up.js';
 import type { Config } from './config.js';
-import { createGitHubClient } from './integrations/github/client.js';
+import { githubBinding } from './integrations/github/binding.js';
+import { githubIssueTools } from './integrations/github/issue-tools.js';
 import { githubTools } from './integrations/github/tools.js';
+import { githubWriteTools } from './integrations/github/write-tools.js';
+import { createGate, createRedisGateFacts, type Gate } from './policy/gate.js';
+import { DEFAULT_POLICY, loadPolicyFile } from './policy/policy-file.js';
+import type { Policy } from './policy/types.js';
+import { createSlackApprovalPresenter } from './slack/approval-presenter.js';
+import { slackClientOptions } from './slack/client-options.js';
 import { createKeys, type Keys } from './store/keys.js';
 import { createRedis } from './store/redis.js';
 import { RedisCheckpointSaver } from './store/redis-checkpointer.js';
+import type { ToolDefinition } from './tools/tool-definition.js';
 import { createToolExecutor, type ToolExecutor } from './tools/tool-executor.js';
 import { createLinkedAccountStore, type LinkedAccountStore } from './vault/linked-accounts.js';
 import { createSecretBox } from './vault/secret-box.js';
@@ -20,29 +36,41 @@ export interface Deps {
   redis: Redis;
   keys: Keys;
   logger: Logger;
+  policy: Policy;
   accounts: LinkedAccountStore;
   vault: TokenVault;
   executor: ToolExecutor;
+  gate: Gate;
+  approvals: ApprovalStore;
   planner: Planner;
   runner: AgentRunner;
+  flow: ApprovalFlow;
+  stepUp: StepUp;
+  ciba: CibaPoller;
   plannerName: string;
+  /** Background work every process shares through Redis: approval expiry, the Auth0 CIBA poller. */
+  startBackground(): void;
   close(): Promise<void>;
 }
 
-export type DepsConfig = Pick<Config, 'auth0' | 'github' | 'llm' | 'redisUrl' | 'encryptionKey'>;
+export type DepsConfig = Pick<Config, 'auth0' | 'github' | 'llm' | 'redisUrl' | 'encryptionKey' | 'slack' | 'http' | 'policyPath'>;
 
 /** Checkpoints of finished conversations fade after this long; a follow-up weeks later starts afresh. */
 const CHECKPOINT_TTL_SECONDS = 30 * 24 * 60 * 60;
+const EXPIRY_SWEEP_MS = 5_000;
+
+export const ALL_TOOLS: readonly ToolDefinition[] = [...githubTools, ...githubIssueTools, ...githubWriteTools];
 
 /**
  * The composition root's wiring: every long-lived object built once, from config, with the seams
- * tests use (an existing Redis client, a key prefix, a planner) passed in rather than patched.
+ * tests use (an existing Redis client, a key prefix, a planner, a policy) passed in rather than patched.
  */
-export function createDeps(config: DepsConfig, overrides: { logger: Logger; redis?: Redis; keys?: Keys; planner?: Planner }): Deps {
+export function createDeps(config: DepsConfig, overrides: { logger: Logger; redis?: Redis; keys?: Keys; planner?: Planner; policy?: Policy }): Deps {
   const { logger } = overrides;
   const redis = overrides.redis ?? createRedis(config.redisUrl);
   if (!overrides.redis) redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'Redis connection problem'));
   const keys = overrides.keys ?? createKeys();
+  const policy = overrides.policy ?? (config.policyPath ? loadPolicyFile(config.policyPath) : DEFAULT_POLICY);
   const accounts = createLinkedAccountStore({ redis, keys, box: createSecretBox(config.encryptionKey) });
   const vault = createTokenVault({
     auth0: { domain: config.auth0.domain, clientId: config.auth0.clientId, clientSecret: config.auth0.clientSecret },
@@ -50,28 +78,117 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     cache: createTokenCache(),
     serviceNames: { [config.auth0.connections.github]: 'GitHub', [config.auth0.connections.google]: 'Google Calendar' },
   });
-  const executor = createToolExecutor({
-    tools: githubTools,
-    services: {
-      github: { connection: config.auth0.connections.github, verifyScopes: false, createClient: (token) => createGitHubClient(token, config.github.apiUrl) },
-    },
-    vault,
-    logger,
-  });
+  const executor = createToolExecutor({ tools: ALL_TOOLS, services: { github: githubBinding(config) }, vault, logger });
+  const gate = createGate({ policy, facts: createRedisGateFacts({ redis, keys }) });
+  const approvals = createApprovalStore({ redis, keys });
   const planner = overrides.planner ?? createPlanner(config.llm);
-  const graph = createOrchestratorGraph({ planner, executor, checkpointer: new RedisCheckpointSaver({ redis, keys, ttlSeconds: CHECKPOINT_TTL_SECONDS }) });
+  const graph = createOrchestratorGraph({
+    planner,
+    executor,
+    gate,
+    approvals,
+    approvalTtlMs: () => policy.approvals.expiresInMinutes * 60_000,
+    checkpointer: new RedisCheckpointSaver({ redis, keys, ttlSeconds: CHECKPOINT_TTL_SECONDS }),
+  });
   const runner = createAgentRunner({ graph, redis, keys, logger });
+
+  const oidc = createOidcClient({
+    domain: config.auth0.domain,
+    clientId: config.auth0.clientId,
+    clientSecret: config.auth0.clientSecret,
+    redirectUri: `${config.http.publicUrl}/auth/callback`,
+  });
+  const stepUp = createStepUp({
+    redis,
+    keys,
+    hops: createHopStore({ redis, keys }),
+    oidc,
+    publicUrl: config.http.publicUrl,
+    accounts,
+    logger,
+    onVerified: async ({ approvalId, who }) => {
+      const outcome = await flow.decide(approvalId, 'step_up', who.userId, who.teamId);
+      if (outcome.result === 'not_found') throw new StepUpNotApplied('That approval no longer exists. Nothing was done.');
+      if (outcome.result === 'forbidden') throw new StepUpNotApplied(`This verification could not be used: ${outcome.why}.`);
+      if (outcome.result === 'not_pending') throw new StepUpNotApplied(`This request is already ${outcome.record.status}; the verification changed nothing.`);
+    },
+  });
+
+  const cibaClient = createCibaClient({
+    domain: config.auth0.domain,
+    clientId: config.auth0.clientId,
+    clientSecret: config.auth0.clientSecret,
+    audience: config.auth0.audience,
+  });
+  const ciba = createCibaPoller({
+    redis,
+    keys,
+    client: cibaClient,
+    logger,
+    onResult: async (request, result) => {
+      const kind =
+        result.status === 'approved' ? 'ciba_approved' : result.status === 'expired' ? 'expire' : result.status === 'cancelled' ? 'cancel' : 'ciba_denied';
+      await flow.decide(request.id, kind, SYSTEM);
+    },
+  });
+  const startCiba = async (record: ApprovalRecord) => {
+    const account = await accounts.get({ teamId: record.teamId, userId: record.requesterId });
+    if (!account) throw new Error('The requester has no linked Auth0 account');
+    const startedAt = Date.now();
+    const requestedExpiry = Math.max(30, Math.min(300, Math.floor((record.expiresAt - startedAt) / 1000)));
+    const start = await cibaClient.start({ auth0Sub: account.auth0Sub, bindingMessage: `AgentHub: ${record.description}`, requestedExpiry });
+    await ciba.enqueue(cibaRequestFromStart({ id: record.id, start, payload: {}, startedAt }));
+  };
+
+  const slackClient = new WebClient(config.slack.botToken, slackClientOptions(config.slack));
+  const presenter = createSlackApprovalPresenter({
+    client: slackClient,
+    approvals,
+    logger,
+    plannerName: planner.name,
+    stepUpUrl: (r) => stepUp.linkFor({ approvalId: r.id, who: { teamId: r.teamId, userId: r.requesterId }, expiresAt: new Date(r.expiresAt) }),
+    flow: () => flow,
+  });
+  const baseFlow = createApprovalFlow({ approvals, runner, presenter, logger, startCiba });
+  // Cancelling a Guardian request in Slack also stops polling Auth0 for it.
+  const flow: ApprovalFlow = {
+    ...baseFlow,
+    async decide(approvalId, kind, by, teamId) {
+      const outcome = await baseFlow.decide(approvalId, kind, by, teamId);
+      if (outcome.result === 'updated' && outcome.final && outcome.record.requirements.ciba && kind !== 'ciba_approved' && kind !== 'ciba_denied') {
+        await ciba.cancel(approvalId).catch((err) => logger.warn({ err, approvalId }, 'could not stop polling Auth0'));
+      }
+      return outcome;
+    },
+  };
+
+  let sweeper: NodeJS.Timeout | undefined;
   return {
     redis,
     keys,
     logger,
+    policy,
     accounts,
     vault,
     executor,
+    gate,
+    approvals,
     planner,
     runner,
+    flow,
+    stepUp,
+    ciba,
     plannerName: planner.name,
+    startBackground() {
+      ciba.start();
+      sweeper = setInterval(() => {
+        flow.sweepExpired().catch((err) => logger.warn({ err }, 'approval expiry sweep failed'));
+      }, EXPIRY_SWEEP_MS);
+      sweeper.unref();
+    },
     async close() {
+      if (sweeper) clearInterval(sweeper);
+      await ciba.stop();
       if (!overrides.redis) redis.disconnect();
     },
   };

@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   }
   const slack = createSlackApp({ slack: config.slack, http: config.http, deps, logger, botIdentity });
   const { port } = await slack.start();
+  deps.startBackground();
   logger.info(
     { port, mode: config.slack.appToken ? 'socket' : 'http', planner: deps.plannerName },
     config.slack.appToken

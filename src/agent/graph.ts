@@ -1,7 +1,9 @@
 import { AIMessage } from '@langchain/core/messages';
 import { type BaseCheckpointSaver, END, START, StateGraph } from '@langchain/langgraph';
+import type { ApprovalStore } from '../approvals/approval-store.js';
+import type { Gate } from '../policy/gate.js';
 import type { ToolExecutor } from '../tools/tool-executor.js';
-import { createActNode } from './nodes/act.js';
+import { createActNode, nextToolCall } from './nodes/act.js';
 import { createPlanNode } from './nodes/plan.js';
 import type { Planner } from './planners/planner.js';
 import { AgentState, type AgentStateType } from './state.js';
@@ -9,29 +11,34 @@ import { AgentState, type AgentStateType } from './state.js';
 export interface OrchestratorDeps {
   planner: Planner;
   executor: ToolExecutor;
+  gate: Gate;
+  approvals: ApprovalStore;
+  /** How long an approval stays open; read at request time so a policy reload applies. */
+  approvalTtlMs: () => number;
   /** Omit for LangGraph Studio, which supplies its own persistence. */
   checkpointer?: BaseCheckpointSaver;
   maxToolRounds?: number;
 }
 
 /**
- * plan ⇄ act until the planner answers without tool calls, a tool halts the run, or the round
- * limit is reached. Built by a factory, never at module load, so every dependency is passed in.
+ * plan → act (one tool call per step, each through the gate) → … → plan, until the planner answers
+ * without tool calls, a tool halts the run, or the round limit is reached. Built by a factory,
+ * never at module load, so every dependency is passed in.
  */
-export function createOrchestratorGraph({ planner, executor, checkpointer, maxToolRounds = 6 }: OrchestratorDeps) {
+export function createOrchestratorGraph({ planner, executor, gate, approvals, approvalTtlMs, checkpointer, maxToolRounds = 6 }: OrchestratorDeps) {
   const afterPlan = (state: AgentStateType) => {
     const last = state.messages.at(-1);
     const wantsTools = AIMessage.isInstance(last) && (last.tool_calls?.length ?? 0) > 0;
-    return wantsTools && state.toolRounds < maxToolRounds ? 'act' : END;
+    return wantsTools && state.toolRounds <= maxToolRounds ? 'act' : END;
   };
-  const afterAct = (state: AgentStateType) => (state.halt ? END : 'plan');
+  const afterAct = (state: AgentStateType) => (state.halt ? END : nextToolCall(state.messages) ? 'act' : 'plan');
 
   return new StateGraph(AgentState)
     .addNode('plan', createPlanNode({ planner, tools: executor.tools }))
-    .addNode('act', createActNode({ executor }))
+    .addNode('act', createActNode({ executor, gate, approvals, approvalTtlMs }))
     .addEdge(START, 'plan')
     .addConditionalEdges('plan', afterPlan, ['act', END])
-    .addConditionalEdges('act', afterAct, ['plan', END])
+    .addConditionalEdges('act', afterAct, ['act', 'plan', END])
     .compile({ checkpointer, name: 'agenthub-orchestrator' });
 }
 

@@ -1,11 +1,13 @@
 import { AIMessage, HumanMessage } from '@langchain/core/messages';
+import { Command } from '@langchain/langgraph';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { describeForUser } from '../errors.js';
 import type { SlackIdentity } from '../identity.js';
 import type { Keys } from '../store/keys.js';
-import { acquireLock } from '../store/lock.js';
+import { acquireLock, type Lock } from '../store/lock.js';
 import type { OrchestratorGraph } from './graph.js';
+import type { ApprovalInterrupt } from './nodes/act.js';
 import type { AgentStateType } from './state.js';
 
 export interface TurnRequest {
@@ -16,21 +18,26 @@ export interface TurnRequest {
   text: string;
 }
 
+export type ThreadRef = Pick<TurnRequest, 'who' | 'channel' | 'threadTs'>;
+
 export type TurnResult =
   | { status: 'answered'; text: string }
+  | { status: 'paused'; text: string; approvalId: string }
   | { status: 'halted'; text: string; code: string; refId: string }
   | { status: 'busy'; text: string }
   | { status: 'failed'; text: string; refId: string };
 
 export interface AgentRunner {
   runTurn(request: TurnRequest): Promise<TurnResult>;
+  /** Continues a run paused for an approval, once the approval is decided (from any process). */
+  resume(thread: ThreadRef, approvalId: string): Promise<TurnResult>;
 }
 
 /**
  * One LangGraph thread per (team, user, Slack thread): people sharing a Slack thread each get
  * their own memory and never each other's context.
  */
-export function threadIdFor({ who, channel, threadTs }: Pick<TurnRequest, 'who' | 'channel' | 'threadTs'>): string {
+export function threadIdFor({ who, channel, threadTs }: ThreadRef): string {
   return `slack:${who.teamId}:${who.userId}:${channel}:${threadTs}`;
 }
 
@@ -47,29 +54,45 @@ export function createAgentRunner({
   logger: Logger;
   turnTimeoutMs?: number;
 }): AgentRunner {
-  return {
-    async runTurn(request) {
-      const threadId = threadIdFor(request);
-      const log = logger.child({ thread: threadId });
-      // Two turns on one thread at once would race on its checkpoint; the second one waits its turn.
+  /** Two turns on one thread at once would race on its checkpoint; one runs at a time. */
+  const lockThread = async (threadId: string, waitMs: number): Promise<Lock | undefined> => {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
       const lock = await acquireLock(redis, keys.key('lock', 'turn', threadId), turnTimeoutMs);
-      if (!lock) return { status: 'busy', text: "I'm still working on your previous request in this thread. I'll answer it first; ask again after that." };
-      try {
-        const final = (await graph.invoke(
-          { messages: [new HumanMessage(request.text)], halt: null, toolRounds: 0 },
-          { configurable: { thread_id: threadId, who: request.who }, recursionLimit: 40, signal: AbortSignal.timeout(turnTimeoutMs) },
-        )) as AgentStateType;
-        if (final.halt) return { status: 'halted', text: final.halt.message, code: final.halt.code, refId: final.halt.refId };
-        const answer = [...final.messages].reverse().find((m) => AIMessage.isInstance(m) && !(m.tool_calls?.length ?? 0));
-        const text = answer ? String(answer.content).trim() : '';
-        return { status: 'answered', text: text || 'I looked into it but have nothing to report.' };
-      } catch (err) {
-        const { text, refId } = describeForUser(err);
-        log.error({ err, refId }, 'agent turn failed');
-        return { status: 'failed', text, refId };
-      } finally {
-        await lock.release().catch((err) => log.warn({ err }, 'could not release the turn lock; it will expire'));
-      }
-    },
+      if (lock || Date.now() >= deadline) return lock;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  async function invoke(thread: ThreadRef, input: unknown, waitForLockMs: number): Promise<TurnResult> {
+    const threadId = threadIdFor(thread);
+    const log = logger.child({ thread: threadId });
+    const lock = await lockThread(threadId, waitForLockMs);
+    if (!lock) return { status: 'busy', text: "I'm still working on your previous request in this thread. I'll answer it first; ask again after that." };
+    try {
+      const final = (await graph.invoke(input as Parameters<OrchestratorGraph['invoke']>[0], {
+        configurable: { thread_id: threadId, who: thread.who, channel: thread.channel, threadTs: thread.threadTs },
+        recursionLimit: 60,
+        signal: AbortSignal.timeout(turnTimeoutMs),
+      })) as AgentStateType & { __interrupt__?: Array<{ value?: ApprovalInterrupt }> };
+      const paused = final.__interrupt__?.find((i) => i.value?.kind === 'approval')?.value;
+      if (paused) return { status: 'paused', approvalId: paused.approvalId, text: 'Waiting for approval.' };
+      if (final.halt) return { status: 'halted', text: final.halt.message, code: final.halt.code, refId: final.halt.refId };
+      const answer = [...final.messages].reverse().find((m) => AIMessage.isInstance(m) && !(m.tool_calls?.length ?? 0));
+      const text = answer ? String(answer.content).trim() : '';
+      return { status: 'answered', text: text || 'I looked into it but have nothing to report.' };
+    } catch (err) {
+      const { text, refId } = describeForUser(err);
+      log.error({ err, refId }, 'agent run failed');
+      return { status: 'failed', text, refId };
+    } finally {
+      await lock.release().catch((err) => log.warn({ err }, 'could not release the turn lock; it will expire'));
+    }
+  }
+
+  return {
+    runTurn: (request) => invoke(request, { messages: [new HumanMessage(request.text)], halt: null, toolRounds: 0 }, 0),
+    // A decision may arrive while the thread is briefly busy; wait for it rather than drop the decision.
+    resume: (thread, approvalId) => invoke(thread, new Command({ resume: { approvalId } }), 15_000),
   };
 }

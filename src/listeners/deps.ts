@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AgentRunner } from '../agent/runner.js';
+import type { ApprovalFlow } from '../approvals/approval-flow.js';
 import type { LinkedAccountStore } from '../vault/linked-accounts.js';
 
 /** What listeners may use; each takes only the parts it needs. */
@@ -7,5 +8,6 @@ export interface ListenerDeps {
   runner: AgentRunner;
   plannerName: string;
   accounts: LinkedAccountStore;
+  flow: ApprovalFlow;
   logger: Logger;
 }

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { registerActionListeners } from './actions/index.js';
 import { registerCommandListeners } from './commands/index.js';
 import type { ListenerDeps } from './deps.js';
 import { registerEventListeners } from './events/index.js';
@@ -8,4 +9,5 @@ export type { ListenerDeps } from './deps.js';
 export function registerListeners(app: App, deps: ListenerDeps): void {
   registerEventListeners(app, deps);
   registerCommandListeners(app, deps);
+  registerActionListeners(app, deps);
 }

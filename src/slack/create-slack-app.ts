@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { type ListenerDeps, registerListeners } from '../listeners/index.js';
 import { toBoltLogger } from '../logger.js';
 import type { Keys } from '../store/keys.js';
+import { slackClientOptions } from './client-options.js';
 import { createHealthRoute } from './health-route.js';
 import { createEventDedupe } from './middleware/dedupe-events.js';
 import { refuseFutureTimestamps } from './request-guard.js';
@@ -16,7 +17,7 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 export interface SlackAppOptions {
   slack: Config['slack'];
   http: Pick<Config['http'], 'port' | 'host'>;
-  deps: ListenerDeps & { redis: Redis; keys: Keys };
+  deps: ListenerDeps & { redis: Redis; keys: Keys; stepUp: { routes: CustomRoute[] } };
   logger: Logger;
   /** When known, Bolt skips its auth.test call at start-up. */
   botIdentity?: { botId: string; botUserId: string };
@@ -38,8 +39,8 @@ export interface SlackApp {
 export function createSlackApp({ slack, http, deps, logger, botIdentity, routes = [] }: SlackAppOptions): SlackApp {
   const boltLogger = toBoltLogger(logger);
   boltLogger.setLevel(logger.level === 'debug' ? LogLevel.DEBUG : LogLevel.INFO);
-  const customRoutes: CustomRoute[] = [createHealthRoute({ redis: deps.redis }), ...routes];
-  const clientOptions = { slackApiUrl: slack.apiUrl, timeout: 10_000, retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 } };
+  const customRoutes: CustomRoute[] = [createHealthRoute({ redis: deps.redis }), ...deps.stepUp.routes, ...routes];
+  const clientOptions = slackClientOptions(slack);
 
   const identity = botIdentity ? { botId: botIdentity.botId, botUserId: botIdentity.botUserId } : {};
   let receiver: HTTPReceiver | undefined;

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { capabilitiesText } from '../agent/planners/builtin-planner.js';
 import type { AgentRunner, TurnResult } from '../agent/runner.js';
+import type { ApprovalFlow } from '../approvals/approval-flow.js';
 import type { SlackIdentity } from '../identity.js';
 import { buildReply, buildWorkingMessage } from './blocks/reply.js';
 
@@ -18,6 +19,7 @@ export interface AgentRequest {
 
 export interface AgentRequestDeps {
   runner: AgentRunner;
+  flow: ApprovalFlow;
   plannerName: string;
   logger: Logger;
 }
@@ -55,6 +57,11 @@ export async function handleAgentRequest(client: WebClient, request: AgentReques
   }
   const working = await client.chat.postMessage({ channel: request.channel, thread_ts: request.threadTs, ...buildWorkingMessage() });
   const result = await deps.runner.runTurn(request);
+  if (result.status === 'paused') {
+    // The approval cards and the "waiting" note replace the progress message; the result comes after the decision.
+    await deps.flow.present(result.approvalId, working.ts);
+    return;
+  }
   const reply = buildReply(result, { planner: deps.plannerName });
   try {
     if (!working.ts) throw new Error('chat.postMessage returned no ts');

@@ -4,7 +4,25 @@
  * The prefix defaults to `agenthub`; tests pass their own so that parallel test files
  * sharing one Redis never see each other's data.
  */
-export type KeyKind = 'event' | 'refresh-token' | 'token' | 'checkpoint' | 'checkpoint-index' | 'checkpoint-writes' | 'ratelimit' | 'lock';
+export type KeyKind =
+  | 'event'
+  | 'refresh-token'
+  | 'token'
+  | 'checkpoint'
+  | 'checkpoint-index'
+  | 'checkpoint-writes'
+  | 'ratelimit'
+  | 'lock'
+  | 'browser-hop'
+  | 'step-up-link'
+  | 'approval'
+  | 'approval-expiry'
+  | 'approval-exec'
+  | 'private-read'
+  | 'high-risk'
+  // CIBA approvals waiting on Auth0 (src/approvals/ciba/ciba-poller.ts): a hash per request and the poll schedule.
+  | 'ciba-request'
+  | 'ciba-schedule';
 
 export interface Keys {
   readonly prefix: string;

@@ -44,6 +44,11 @@ export interface ToolDefinition<Args = any, Client = any> {
   describe(args: Args): string;
   /** Reads what the action touches (repository visibility, target branch) for the gate. Read-only calls only. */
   target?(args: Args, client: Client): Promise<ActionTarget>;
+  /**
+   * Resolves moving references (a pull request's head commit) into the arguments, so an approval
+   * covers exactly what the approver was shown and a later change makes the action fail. Read-only calls only.
+   */
+  bind?(args: Args, client: Client): Promise<Args>;
   /** Reads the blast radius shown on the approval card. Read-only calls only. */
   preview?(args: Args, client: Client): Promise<PreviewLine[]>;
   run(args: Args, client: Client): Promise<ToolResult>;

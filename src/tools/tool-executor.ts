@@ -2,33 +2,43 @@ import type { Logger } from 'pino';
 import { AgentHubError, describeForUser } from '../errors.js';
 import type { SlackIdentity } from '../identity.js';
 import type { TokenVault } from '../vault/token-vault.js';
-import type { ServiceId, ToolDefinition, ToolResult } from './tool-definition.js';
+import type { ActionTarget, PreviewLine, ServiceId, ToolDefinition, ToolResult } from './tool-definition.js';
 
 /** How a service's tools get an authenticated client: which Token Vault connection, which factory. */
 export interface ServiceBinding {
   connection: string;
   verifyScopes: boolean;
+  /** Scopes for the read-only calls the gate makes (target, preview). */
+  readScopes: readonly string[];
   createClient(accessToken: string): unknown;
 }
 
-export type ToolOutcome =
-  | { ok: true; result: ToolResult }
-  /** `halt` stops the run: nothing more can be done until the person acts (sign in, connect). */
-  | { ok: false; code: string; message: string; refId: string; halt: boolean };
+export type Failure = { ok: false; code: string; message: string; refId: string; halt: boolean };
+export type Outcome<T> = { ok: true; value: T } | Failure;
+
+export interface PreparedCall {
+  tool: ToolDefinition;
+  args: Record<string, unknown>;
+}
 
 export interface ToolExecutor {
   readonly tools: readonly ToolDefinition[];
   find(name: string): ToolDefinition | undefined;
-  execute(name: string, args: unknown, who: SlackIdentity): Promise<ToolOutcome>;
+  /** Validates the model's arguments against the tool's own schema (the model's JSON is untrusted input). */
+  prepare(name: string, rawArgs: unknown): Outcome<PreparedCall>;
+  /** What the action touches, read with a read-only token (for the gate). */
+  target(call: PreparedCall, who: SlackIdentity): Promise<Outcome<ActionTarget>>;
+  /** The arguments with moving references pinned (see ToolDefinition.bind). */
+  bind(call: PreparedCall, who: SlackIdentity): Promise<Outcome<PreparedCall>>;
+  /** The approval card's blast radius, read with a read-only token. */
+  preview(call: PreparedCall, who: SlackIdentity): Promise<Outcome<PreviewLine[]>>;
+  /** Runs the tool with a token for exactly its connection and scopes; risky tools get a single-use token. */
+  run(call: PreparedCall, who: SlackIdentity): Promise<Outcome<ToolResult>>;
 }
 
+/** Failures that stop the run: nothing more can be done until the person acts (sign in, connect). */
 const HALTING = new Set(['not_linked', 'connection_required', 'state_unavailable']);
 
-/**
- * Runs one tool call: validates the arguments against the tool's own schema (the model's JSON is
- * untrusted input), gets a token for exactly the tool's connection and scopes, builds the client
- * inside the vault callback so the token never leaves it, and turns failures into outcomes.
- */
 export function createToolExecutor({
   tools,
   services,
@@ -41,39 +51,74 @@ export function createToolExecutor({
   logger: Logger;
 }): ToolExecutor {
   const byName = new Map(tools.map((t) => [t.name, t]));
+
+  const binding = (tool: ToolDefinition) => {
+    const service = services[tool.service];
+    if (!service) throw new AgentHubError('internal', `No binding for service ${tool.service}`, `The ${tool.service} agent isn't configured on this AgentHub.`);
+    return service;
+  };
+
+  /** Builds the client inside the vault callback, so the token never leaves it; failures become outcomes. */
+  async function withClient<T>(
+    call: PreparedCall,
+    who: SlackIdentity,
+    purpose: string,
+    risky: boolean,
+    fn: (client: unknown) => Promise<T>,
+  ): Promise<Outcome<T>> {
+    const log = logger.child({ tool: call.tool.name, purpose, team: who.teamId, user: who.userId });
+    try {
+      const service = binding(call.tool);
+      // A read-only tool's own scopes already cover its reads (one cached token); risky tools read with read scopes.
+      const scopes = purpose === 'run' || call.tool.readOnly ? call.tool.scopes : service.readScopes;
+      const value = await vault.withToken({ who, connection: service.connection, scopes, verifyScopes: service.verifyScopes, singleUse: risky }, (token) =>
+        fn(service.createClient(token)),
+      );
+      log.info({ outcome: 'ok' }, `tool ${purpose} succeeded`);
+      return { ok: true, value };
+    } catch (err) {
+      const { text, refId, code } = describeForUser(err);
+      log[code === 'internal' ? 'error' : 'warn']({ err, refId, code }, `tool ${purpose} failed`);
+      return { ok: false, code, message: text, refId, halt: HALTING.has(code) };
+    }
+  }
+
   return {
     tools,
     find: (name) => byName.get(name),
-    async execute(name, rawArgs, who) {
-      const log = logger.child({ tool: name, team: who.teamId, user: who.userId });
-      try {
-        const tool = byName.get(name);
-        if (!tool) throw new AgentHubError('bad_request', `Unknown tool ${name}`, `There is no tool called ${name}.`);
-        const parsed = tool.schema.safeParse(rawArgs ?? {});
-        if (!parsed.success) {
-          const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ');
-          throw new AgentHubError('bad_request', `Invalid arguments for ${name}: ${detail}`, `The request for ${name} had invalid arguments (${detail}).`);
-        }
-        const service = services[tool.service];
-        if (!service)
-          throw new AgentHubError('internal', `No binding for service ${tool.service}`, `The ${tool.service} agent isn't configured on this AgentHub.`);
-        const result = await vault.withToken(
-          {
-            who,
-            connection: service.connection,
-            scopes: tool.scopes,
-            verifyScopes: service.verifyScopes,
-            singleUse: tool.risk === 'high' || tool.risk === 'critical',
-          },
-          (token) => tool.run(parsed.data, service.createClient(token)),
-        );
-        log.info({ outcome: 'ok' }, 'tool call succeeded');
-        return { ok: true, result };
-      } catch (err) {
-        const { text, refId, code } = describeForUser(err);
-        log[code === 'internal' ? 'error' : 'warn']({ err, refId, code }, 'tool call failed');
-        return { ok: false, code, message: text, refId, halt: HALTING.has(code) };
+    prepare(name, rawArgs) {
+      const tool = byName.get(name);
+      if (!tool) return failure('bad_request', `There is no tool called ${name}.`);
+      const parsed = tool.schema.safeParse(rawArgs ?? {});
+      if (!parsed.success) {
+        const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ');
+        return failure('bad_request', `The request for ${name} had invalid arguments (${detail}).`);
       }
+      return { ok: true, value: { tool, args: parsed.data as Record<string, unknown> } };
+    },
+    async target(call, who) {
+      if (!call.tool.target) return { ok: true, value: {} };
+      return withClient(call, who, 'target', false, (client) => call.tool.target!(call.args, client));
+    },
+    async bind(call, who) {
+      if (!call.tool.bind) return { ok: true, value: call };
+      return withClient(call, who, 'bind', false, async (client) => ({
+        tool: call.tool,
+        args: (await call.tool.bind!(call.args, client)) as Record<string, unknown>,
+      }));
+    },
+    async preview(call, who) {
+      if (!call.tool.preview) return { ok: true, value: [] };
+      return withClient(call, who, 'preview', false, (client) => call.tool.preview!(call.args, client));
+    },
+    async run(call, who) {
+      const risky = call.tool.risk === 'high' || call.tool.risk === 'critical';
+      return withClient(call, who, 'run', risky, (client) => call.tool.run(call.args, client));
     },
   };
+}
+
+function failure(code: string, message: string): Failure {
+  const { refId } = describeForUser(new AgentHubError('bad_request', message, message));
+  return { ok: false, code, message, refId, halt: false };
 }

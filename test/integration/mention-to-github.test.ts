@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { appMention, postEvent } from '../fakes/slack-requests.js';
 import { dumpRedis, expectSecretAbsent } from '../support/canary.js';
-import { type Harness, SIGNING_SECRET, startHarness } from '../support/harness.js';
+import { type Harness, READS_ALLOWED_POLICY, SIGNING_SECRET, startHarness } from '../support/harness.js';
 
 const CHANNEL = 'C0001';
 
@@ -19,7 +19,7 @@ async function mention(h: Harness, user: string, text: string, opts: { threadTs?
 describe('an @mention answered with GitHub data fetched through Token Vault', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ policy: READS_ALLOWED_POLICY });
     h.github.seedDemo('octo-dev');
   });
   afterAll(async () => h?.close());
@@ -137,7 +137,7 @@ describe('an @mention answered with GitHub data fetched through Token Vault', ()
 describe('with the Groq planner (scripted model over the real ChatGroq client)', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ groq: true });
+    h = await startHarness({ groq: true, policy: READS_ALLOWED_POLICY });
     h.github.seedDemo('octo-dev');
   });
   afterAll(async () => h?.close());

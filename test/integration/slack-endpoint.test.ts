@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appMention, postCommand, postEvent, slashCommand } from '../fakes/slack-requests.js';
-import { type Harness, SIGNING_SECRET, startHarness } from '../support/harness.js';
+import { type Harness, READS_ALLOWED_POLICY, SIGNING_SECRET, startHarness } from '../support/harness.js';
 
 const now = () => Math.floor(Date.now() / 1000);
 const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
@@ -8,7 +8,7 @@ const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
 describe('only Slack can talk to the Slack endpoint', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ policy: READS_ALLOWED_POLICY });
     h.github.seedDemo('octo-dev');
     await h.linkUser('U0001');
   });
@@ -66,7 +66,8 @@ describe('only Slack can talk to the Slack endpoint', () => {
     await settle(500);
     const replies = h.slack.callsTo('chat.postMessage').filter((c) => c.params.thread_ts === threadTs);
     expect(replies).toHaveLength(1);
-    expect(h.github.requests.length - githubBefore).toBe(1); // one list call: one plan, one set of upstream calls
+    // One plan, one set of upstream calls: the repository check and the list, once each.
+    expect(h.github.requests.slice(githubBefore).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /repos/acme/widgets', 'GET /repos/acme/widgets/pulls']);
   });
 
   it('processes a retry delivered to a second bot process once, across processes', async () => {
@@ -112,7 +113,7 @@ describe('only Slack can talk to the Slack endpoint', () => {
 describe('bad input gets a helpful answer and changes nothing', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ groq: true });
+    h = await startHarness({ groq: true, policy: READS_ALLOWED_POLICY });
     h.github.seedDemo('octo-dev');
     await h.linkUser('U0001');
   });

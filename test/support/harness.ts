@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Planner } from '../../src/agent/planners/planner.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeps, type Deps } from '../../src/deps.js';
+import { parsePolicy } from '../../src/policy/policy-file.js';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../src/slack/create-slack-app.js';
 import { createRedis, waitForRedis } from '../../src/store/redis.js';
 import { FakeAuth0 } from '../fakes/fake-auth0.js';
@@ -40,7 +41,18 @@ export interface Harness {
  * The whole product wired as in production — real Bolt app over HTTP, real Redis, the real
  * config loader — with every upstream replaced by a local stand-in speaking its wire format.
  */
-export async function startHarness({ groq = false, planner }: { groq?: boolean; planner?: Planner } = {}): Promise<Harness> {
+/** A policy that pre-authorises reading the demo repositories, for tests about something other than private first reads. */
+export const READS_ALLOWED_POLICY = `
+version: 1
+rules:
+  - id: demo-reads
+    tools: ["github_list_*", "github_get_*"]
+    repos: ["acme/*"]
+    outcome: allow
+    reason: "Reading the demo repositories is pre-authorised"
+`;
+
+export async function startHarness({ groq = false, planner, policy }: { groq?: boolean; planner?: Planner; policy?: string } = {}): Promise<Harness> {
   const slack = new FakeSlack({ teamId: TEAM });
   const auth0 = new FakeAuth0();
   const github = new FakeGitHub();
@@ -62,7 +74,8 @@ export async function startHarness({ groq = false, planner }: { groq?: boolean; 
     HOST: '127.0.0.1',
     ...(groqUrl ? { GROQ_API_KEY: 'gsk_testkey0000000000', GROQ_BASE_URL: groqUrl } : {}),
   });
-  const deps = createDeps(config, { logger: logs.logger, redis: store.redis, keys: store.keys, planner });
+  const parsedPolicy = policy ? parsePolicy(policy, 'test-policy.yaml') : undefined;
+  const deps = createDeps(config, { logger: logs.logger, redis: store.redis, keys: store.keys, planner, policy: parsedPolicy });
   const app = createSlackApp({
     slack: config.slack,
     http: config.http,
@@ -76,7 +89,7 @@ export async function startHarness({ groq = false, planner }: { groq?: boolean; 
   const startSecondProcess = async () => {
     const redis = createRedis(store.url);
     await waitForRedis(redis);
-    const deps2 = createDeps(config, { logger: logs.logger, redis, keys: store.keys, planner });
+    const deps2 = createDeps(config, { logger: logs.logger, redis, keys: store.keys, planner, policy: parsedPolicy });
     const app2 = createSlackApp({
       slack: config.slack,
       http: config.http,

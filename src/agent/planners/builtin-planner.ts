@@ -16,8 +16,9 @@ function threadRepo(messages: BaseMessage[]): RepoRef | undefined {
     const m = messages[i];
     if (AIMessage.isInstance(m)) {
       for (const call of m.tool_calls ?? []) {
-        const { owner, repo } = call.args as { owner?: unknown; repo?: unknown };
-        if (typeof owner === 'string' && typeof repo === 'string') return { owner, repo };
+        const { owner, repo, pull_number } = call.args as { owner?: unknown; repo?: unknown; pull_number?: unknown };
+        if (typeof owner === 'string' && typeof repo === 'string')
+          return { owner, repo, ...(typeof pull_number === 'number' ? { pullNumber: pull_number } : {}) };
       }
     }
     if (HumanMessage.isInstance(m)) {

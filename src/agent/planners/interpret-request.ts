@@ -8,6 +8,8 @@ export type Interpretation = { kind: 'tool'; name: string; args: Record<string, 
 export interface RepoRef {
   owner: string;
   repo: string;
+  /** The pull request the conversation was last about, for "merge it". */
+  pullNumber?: number;
 }
 
 const URL_PR = /github\.com\/([A-Za-z0-9][A-Za-z0-9-]{0,38})\/([A-Za-z0-9._-]{1,100})\/pull\/(\d+)/i;
@@ -46,14 +48,42 @@ function prState(text: string): 'open' | 'closed' | 'all' {
   return /\b(all|every)\s+(the\s+)?(prs?|pull)/i.test(text) ? 'all' : 'open';
 }
 
+const MERGE = /\b(merge|land|ship)\b(?!\s+requests?)/i;
+const DELETE_BRANCH = /\b(delete|remove|drop)\b.*\bbranch\b|\bbranch\b.*\b(delete|remove|drop)\b/i;
+const BRANCH_NAME = /\bbranch\s+[`'"]?([A-Za-z0-9._/-]+[A-Za-z0-9_-])[`'"]?/i;
+const ISSUE = /\bissues?\b/i;
+
+function mergeMethod(text: string): 'merge' | 'squash' | 'rebase' {
+  if (/\brebase\b/i.test(text)) return 'rebase';
+  if (/\b(merge commit|no[- ]squash|regular merge)\b/i.test(text)) return 'merge';
+  return 'squash';
+}
+
 /**
  * @param text the person's request, mention already stripped
- * @param threadRepo the repository the conversation was last about, for follow-ups ("show #3")
+ * @param thread what the conversation was last about (repository, pull request), for follow-ups ("show #3", "merge it")
  */
-export function interpretRequest(text: string, threadRepo?: RepoRef): Interpretation {
+export function interpretRequest(text: string, thread?: RepoRef): Interpretation {
   const ref = findRepo(text);
   const number = ref?.number ?? findPrNumber(text);
-  const repo = ref ?? threadRepo;
+  const repo = ref ?? thread;
+
+  if (DELETE_BRANCH.test(text)) {
+    const branch = BRANCH_NAME.exec(text.replace(/\b(in|on|of|from)\s+[A-Za-z0-9-]+\/[A-Za-z0-9._-]+/gi, ''))?.[1];
+    if (!branch) return { kind: 'ask', text: 'Which branch should I delete? For example: "delete branch stale/experiment in acme/api".' };
+    if (!repo) return { kind: 'ask', text: `Which repository is the branch ${branch} in? For example: "delete branch ${branch} in acme/api".` };
+    return { kind: 'tool', name: 'github_delete_branch', args: { owner: repo.owner, repo: repo.repo, branch } };
+  }
+  if (MERGE.test(text) && !/\bmerged\b/i.test(text)) {
+    const pr = number ?? (/\b(it|this|that)\b/i.test(text) ? thread?.pullNumber : undefined);
+    if (pr === undefined) return { kind: 'ask', text: 'Which pull request should I merge? For example: "merge PR #42 in acme/api".' };
+    if (!repo) return { kind: 'ask', text: `Which repository is pull request #${pr} in? For example: "merge PR #${pr} in acme/api".` };
+    return { kind: 'tool', name: 'github_merge_pull_request', args: { owner: repo.owner, repo: repo.repo, pull_number: pr, merge_method: mergeMethod(text) } };
+  }
+  if (ISSUE.test(text) && number !== undefined) {
+    if (!repo) return { kind: 'ask', text: `Which repository is issue #${number} in? For example: "show issue #${number} in acme/api".` };
+    return { kind: 'tool', name: 'github_get_issue', args: { owner: repo.owner, repo: repo.repo, issue_number: number } };
+  }
 
   if (number !== undefined && (MENTIONS_PRS.test(text) || /#\d/.test(text) || ref?.number !== undefined)) {
     if (!repo) return { kind: 'ask', text: `Which repository is pull request #${number} in? For example: "show PR #${number} in acme/api".` };

@@ -3,16 +3,9 @@ import { clip, escapeMrkdwn, link as slackLink } from '../../slack/mrkdwn.js';
 import { defineTool, type ToolDefinition } from '../../tools/tool-definition.js';
 import type { GitHubClient } from './client.js';
 import { withGitHubErrors } from './errors.js';
+import { owner, repo } from './schemas.js';
 import { repoTarget } from './target.js';
 
-export const owner = z
-  .string()
-  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'a GitHub user or organisation name')
-  .describe('Repository owner (user or organisation)');
-export const repo = z
-  .string()
-  .regex(/^[A-Za-z0-9._-]{1,100}$/, 'a repository name')
-  .describe('Repository name');
 const limit = (max: number, fallback: number) => z.number().int().min(1).max(max).default(fallback).describe(`How many to return (1-${max})`);
 
 export const listMyRepositories = defineTool({
