@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import type { Planner } from '../../src/agent/planners/planner.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeps, type Deps } from '../../src/deps.js';
 import { parsePolicy } from '../../src/policy/policy-file.js';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../src/slack/create-slack-app.js';
 import { createRedis, waitForRedis } from '../../src/store/redis.js';
+import { type FakeCiba, installCiba } from '../fakes/auth0-ciba.js';
+import { installOidc, type OidcFake } from '../fakes/auth0-oidc.js';
 import { FakeAuth0 } from '../fakes/fake-auth0.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { FakeGroq } from '../fakes/fake-groq.js';
@@ -23,6 +26,8 @@ export interface Harness {
   auth0: FakeAuth0;
   github: FakeGitHub;
   groq?: FakeGroq;
+  oidc: OidcFake;
+  ciba: FakeCiba;
   logs: ReturnType<typeof createCapturedLogger>;
   store: TestRedis;
   deps: Deps;
@@ -58,8 +63,12 @@ export async function startHarness({ groq = false, planner, policy }: { groq?: b
   const github = new FakeGitHub();
   const groqFake = groq ? new FakeGroq() : undefined;
   const [slackUrl, auth0Info, githubUrl, groqUrl] = await Promise.all([slack.start(), auth0.start(), github.start(), groqFake?.start()]);
+  const oidc = await installOidc(auth0);
+  const ciba = installCiba(auth0, { interval: 1 });
   const store = await createTestRedis();
   const logs = createCapturedLogger();
+  // Browser links (step-up) must carry the real address, so the port is chosen before the config is read.
+  const port = await freePort();
   const config = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-test-bot-token',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -70,8 +79,9 @@ export async function startHarness({ groq = false, planner, policy }: { groq?: b
     GITHUB_API_URL: githubUrl,
     REDIS_URL: store.url,
     AGENTHUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    PORT: '0',
+    PORT: String(port),
     HOST: '127.0.0.1',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     ...(groqUrl ? { GROQ_API_KEY: 'gsk_testkey0000000000', GROQ_BASE_URL: groqUrl } : {}),
   });
   const parsedPolicy = policy ? parsePolicy(policy, 'test-policy.yaml') : undefined;
@@ -83,7 +93,8 @@ export async function startHarness({ groq = false, planner, policy }: { groq?: b
     logger: logs.logger,
     botIdentity: { botId: slack.botId, botUserId: slack.botUserId },
   });
-  const { port } = await app.start();
+  await app.start();
+  deps.startBackground();
   const baseUrl = `http://127.0.0.1:${port}`;
   let linked = 0;
   const startSecondProcess = async () => {
@@ -98,11 +109,13 @@ export async function startHarness({ groq = false, planner, policy }: { groq?: b
       botIdentity: { botId: slack.botId, botUserId: slack.botUserId },
     });
     const { port: port2 } = await app2.start();
+    deps2.startBackground();
     return {
       eventsUrl: `http://127.0.0.1:${port2}${SLACK_EVENTS_PATH}`,
       deps: deps2,
       async close() {
         await app2.stop().catch(() => {});
+        await deps2.close();
         redis.disconnect();
       },
     };
@@ -114,6 +127,8 @@ export async function startHarness({ groq = false, planner, policy }: { groq?: b
     auth0,
     github,
     groq: groqFake,
+    oidc,
+    ciba,
     logs,
     store,
     deps,
@@ -132,8 +147,20 @@ export async function startHarness({ groq = false, planner, policy }: { groq?: b
     },
     async close() {
       await app.stop().catch(() => {});
+      await deps.close();
       await Promise.all([slack.stop(), auth0.stop(), github.stop(), groqFake?.stop()]);
       await store.close();
     },
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
 }

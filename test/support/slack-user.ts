@@ -1,0 +1,132 @@
+import { expect } from 'vitest';
+import type { SlackCall } from '../fakes/fake-slack.js';
+import { appMention, blockAction, postEvent, postInteraction } from '../fakes/slack-requests.js';
+import { type Harness, SIGNING_SECRET, TEAM } from './harness.js';
+
+/**
+ * Acts like a person in Slack against the harness: mentions the bot, reads the cards the bot sent,
+ * finds buttons by their text (as a person does, never by action id) and clicks them.
+ */
+export interface Button {
+  text: string;
+  style?: string;
+  url?: string;
+  action_id: string;
+  value?: string;
+}
+
+type Block = { type: string; elements?: Array<Record<string, unknown>>; text?: { text?: string }; fields?: Array<{ text: string }> };
+
+/** Every message text (section, fields, context) of a Slack message, joined. */
+export function messageText(call: Pick<SlackCall, 'params'>): string {
+  const blocks = (call.params.blocks as Block[] | undefined) ?? [];
+  const parts = [String(call.params.text ?? '')];
+  for (const b of blocks) {
+    if (b.text?.text) parts.push(b.text.text);
+    for (const f of b.fields ?? []) parts.push(f.text);
+    for (const e of b.elements ?? []) if (typeof e.text === 'string') parts.push(e.text);
+  }
+  return parts.join('\n');
+}
+
+export function buttonsOf(call: Pick<SlackCall, 'params'>): Button[] {
+  const blocks = (call.params.blocks as Block[] | undefined) ?? [];
+  return blocks
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements ?? [])
+    .map((e) => ({ ...(e as unknown as Button), text: String((e.text as { text?: string })?.text ?? '') }));
+}
+
+export async function mention(h: Harness, user: string, text: string, opts: { threadTs?: string } = {}) {
+  const delivery = appMention({ text: `<@UBOT> ${text}`, user, channel: 'C0001', ...opts });
+  const ts = (delivery.event as { ts: string }).ts;
+  const res = await postEvent(h.eventsUrl, SIGNING_SECRET, delivery);
+  expect(res.status).toBe(200);
+  const progress = await h.slack.waitFor((c) => c.api === 'chat.postMessage' && c.params.thread_ts === (opts.threadTs ?? ts), 10_000);
+  return { ts: opts.threadTs ?? ts, progressTs: (progress.responseBody as { ts: string }).ts };
+}
+
+/** Waits until the thread's progress message is updated to text matching `pattern`. */
+export async function threadSays(h: Harness, progressTs: string, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+  try {
+    const hit = await h.slack.waitFor((c) => c.api === 'chat.update' && c.params.ts === progressTs && pattern.test(messageText(c)), timeoutMs);
+    return messageText(hit);
+  } catch {
+    const latest = h.slack
+      .callsTo('chat.update')
+      .filter((c) => c.params.ts === progressTs)
+      .at(-1);
+    throw new Error(`The thread never said ${pattern}; last: ${latest ? messageText(latest) : '(no update)'}`);
+  }
+}
+
+/** The newest approval card the bot DMed to this person. */
+export async function cardFor(h: Harness, user: string, timeoutMs = 10_000): Promise<SlackCall & { ts: string }> {
+  const channel = h.slack.dmChannelFor(user);
+  const posted = await h.slack.waitFor(
+    (c) => c.api === 'chat.postMessage' && c.params.channel === channel && /approval needed/i.test(messageText(c)),
+    timeoutMs,
+  );
+  const all = h.slack.callsTo('chat.postMessage').filter((c) => c.params.channel === channel && /approval needed/i.test(messageText(c)));
+  const newest = all.at(-1) ?? posted;
+  return Object.assign(newest, { ts: (newest.responseBody as { ts: string }).ts });
+}
+
+/** The current rendering of a card (its last chat.update, or the original post). */
+export function currentCard(h: Harness, card: SlackCall & { ts: string }): SlackCall {
+  return (
+    h.slack
+      .callsTo('chat.update')
+      .filter((c) => c.params.ts === card.ts && c.params.channel === card.params.channel)
+      .at(-1) ?? card
+  );
+}
+
+let clicks = 0;
+/** Clicks the button with this text on a card, as `user`; returns the HTTP status and any ephemeral answer. */
+export async function click(h: Harness, card: SlackCall & { ts: string }, buttonText: string, user: string, opts: { team?: string } = {}) {
+  const button = buttonsOf(currentCard(h, card)).find((b) => b.text === buttonText);
+  if (!button)
+    throw new Error(
+      `No "${buttonText}" button on the card; it has: ${buttonsOf(currentCard(h, card))
+        .map((b) => b.text)
+        .join(', ')}`,
+    );
+  const responseId = `click-${++clicks}`;
+  const res = await postInteraction(
+    h.eventsUrl,
+    SIGNING_SECRET,
+    blockAction({
+      team: opts.team ?? TEAM,
+      user,
+      channel: String(card.params.channel),
+      actionId: button.action_id,
+      value: button.value,
+      messageTs: card.ts,
+      responseUrl: h.slack.responseUrl(responseId),
+    }),
+  );
+  return { status: res.status, responseId, button };
+}
+
+/** The ephemeral answer to a click, if one comes. */
+export async function ephemeralAnswer(h: Harness, responseId: string, timeoutMs = 5000): Promise<string> {
+  const r = await h.slack.waitFor((c) => c.api === 'response' && c.responseId === responseId, timeoutMs);
+  return String(r.params.text);
+}
+
+/** Follows the "Approve with MFA" link like a browser: bot → Auth0 /authorize → bot callback. */
+export async function passStepUp(h: Harness, url: string, login: { sub: string; amr?: string[]; authTimeOffsetSeconds?: number }) {
+  h.oidc.nextLogin(login);
+  let next = url;
+  for (let hop = 0; hop < 5; hop++) {
+    const res = await fetch(next, { redirect: 'manual' });
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && location) {
+      next = new URL(location, next).toString();
+      continue;
+    }
+    return { status: res.status, page: await res.text() };
+  }
+  throw new Error('too many redirects');
+}
