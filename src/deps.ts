@@ -70,7 +70,7 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
   const redis = overrides.redis ?? createRedis(config.redisUrl);
   if (!overrides.redis) redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'Redis connection problem'));
   const keys = overrides.keys ?? createKeys();
-  const policy = overrides.policy ?? (config.policyPath ? loadPolicyFile(config.policyPath) : DEFAULT_POLICY);
+  const policy = overrides.policy ?? (config.policyPath ? loadPolicyFile(config.policyPath, { knownTools: ALL_TOOLS.map((t) => t.name) }) : DEFAULT_POLICY);
   const accounts = createLinkedAccountStore({ redis, keys, box: createSecretBox(config.encryptionKey) });
   const vault = createTokenVault({
     auth0: { domain: config.auth0.domain, clientId: config.auth0.clientId, clientSecret: config.auth0.clientSecret },

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createDeps } from './deps.js';
 import { createLogger } from './logger.js';
+import { PolicyFileError } from './policy/policy-file.js';
 import { fetchBotIdentity } from './slack/bot-identity.js';
 import { createSlackApp } from './slack/create-slack-app.js';
 import { waitForRedis } from './store/redis.js';
@@ -19,7 +20,17 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel });
-  const deps = createDeps(config, { logger });
+  let deps: ReturnType<typeof createDeps>;
+  try {
+    deps = createDeps(config, { logger });
+  } catch (err) {
+    // A policy that cannot be read must stop the bot: running with a weaker policy than intended is worse.
+    if (err instanceof PolicyFileError) {
+      console.error(`AgentHub cannot start: the policy file in AGENTHUB_POLICY is invalid:\n${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
   try {
     await waitForRedis(deps.redis, 5000);
   } catch {

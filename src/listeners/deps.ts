@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { AgentRunner } from '../agent/runner.js';
 import type { ApprovalFlow } from '../approvals/approval-flow.js';
+import type { Gate } from '../policy/gate.js';
+import type { ToolExecutor } from '../tools/tool-executor.js';
 import type { LinkedAccountStore } from '../vault/linked-accounts.js';
 
 /** What listeners may use; each takes only the parts it needs. */
@@ -9,5 +11,7 @@ export interface ListenerDeps {
   plannerName: string;
   accounts: LinkedAccountStore;
   flow: ApprovalFlow;
+  gate: Gate;
+  executor: ToolExecutor;
   logger: Logger;
 }

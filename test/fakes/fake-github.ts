@@ -490,6 +490,14 @@ export class FakeGitHub extends FakeHttpServer<GitHubRequest> {
     return r && p ? this.headShaOf(r, p) : undefined;
   }
 
+  /** Turns branch protection on for an existing branch, as an admin would in GitHub's settings. */
+  protectBranch(owner: string, repo: string, name: string): this {
+    const b = this.repoOrThrow('protectBranch', owner, repo).branches.get(name);
+    if (!b) throw new Error(`protectBranch: no branch ${name} in ${owner}/${repo}`);
+    b.protected = true;
+    return this;
+  }
+
   protected overrideKey(r: GitHubRequest): string {
     return `${r.method} ${r.path}`;
   }

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../fakes/fake-slack.js';
 
@@ -55,6 +58,24 @@ describe('start-up with bad configuration', () => {
     for (const value of [secret, 'xoxb-secret-value-000111', 'signing-secret-value', 'client-secret-value', 'tenant.example.com']) {
       expect(stderr + stdout).not.toContain(value);
     }
+  });
+
+  it('refuses to start with an invalid policy file, naming the line and the reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agenthub-policy-'));
+    const file = join(dir, 'policy.yaml');
+    writeFileSync(file, ['version: 1', 'rules:', '  - tools: [github_merge_pull_request]', '    outcom: deny', ''].join('\n'));
+    const { code, stderr } = await runMain({
+      SLACK_BOT_TOKEN: 'xoxb-test-000000',
+      SLACK_SIGNING_SECRET: 'signing-secret',
+      AUTH0_DOMAIN: 'tenant.example.com',
+      AUTH0_CLIENT_ID: 'client',
+      AUTH0_CLIENT_SECRET: 'secret',
+      AGENTHUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      AGENTHUB_POLICY: file,
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/policy file in AGENTHUB_POLICY is invalid/);
+    expect(stderr).toMatch(/policy\.yaml line 4: .*outcom.*did you mean "outcome"/);
   });
 
   describe('with Slack answering', () => {

@@ -103,7 +103,7 @@ export async function startHarness({ groq = false, planner, policy }: { groq?: b
     const deps2 = createDeps(config, { logger: logs.logger, redis, keys: store.keys, planner, policy: parsedPolicy });
     const app2 = createSlackApp({
       slack: config.slack,
-      http: config.http,
+      http: { ...config.http, port: await freePort() },
       deps: deps2,
       logger: logs.logger,
       botIdentity: { botId: slack.botId, botUserId: slack.botUserId },

@@ -4,10 +4,17 @@ import { clip, escapeMrkdwn } from '../../slack/mrkdwn.js';
 import { findRepo, interpretRequest, type RepoRef } from './interpret-request.js';
 import type { Planner, ToolArtifact } from './planner.js';
 
-export const EXAMPLE_REQUESTS = ['list open pull requests in acme/api', 'show PR #42 in acme/api', 'list my repositories'];
+export const EXAMPLE_REQUESTS = [
+  'list open pull requests in acme/api',
+  'show PR #42 in acme/api',
+  'merge PR #42 in acme/api',
+  'show issue #7 in acme/api',
+  'delete branch old/experiment in acme/api',
+  'list my repositories',
+];
 
 export function capabilitiesText(): string {
-  return `I can help with GitHub for now. Try:\n${EXAMPLE_REQUESTS.map((e) => `• _${e}_`).join('\n')}`;
+  return `I work on GitHub for now. Try:\n${EXAMPLE_REQUESTS.map((e) => `• _${e}_`).join('\n')}`;
 }
 
 /** The repository the thread was last about: from earlier tool calls first, then earlier requests. */

@@ -1,10 +1,12 @@
 import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../deps.js';
 import { createAgentHubCommand } from './agenthub.js';
+import { createPolicySubcommand } from './policy-dry-run.js';
 import { createSubcommands } from './subcommands.js';
 
 export const SLASH_COMMAND = '/agenthub';
 
 export function registerCommandListeners(app: App, deps: ListenerDeps): void {
-  app.command(SLASH_COMMAND, createAgentHubCommand({ registry: createSubcommands(), logger: deps.logger }));
+  const registry = createSubcommands({ policy: createPolicySubcommand(deps) });
+  app.command(SLASH_COMMAND, createAgentHubCommand({ registry, logger: deps.logger }));
 }

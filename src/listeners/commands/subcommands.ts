@@ -33,12 +33,13 @@ export function unknownSubcommandText(name: string, registry: SubcommandRegistry
   return `I don't know the command \`${escapeMrkdwn(clip(name, 40))}\`. ${helpText(registry)}`;
 }
 
-export function createSubcommands(): SubcommandRegistry {
+/** The built-in `help` plus the feature subcommands, in the order help lists them. */
+export function createSubcommands(features: SubcommandRegistry = {}): SubcommandRegistry {
   const registry: SubcommandRegistry = {};
   registry.help = {
     usage: 'help',
     summary: 'show this list',
     run: async () => ({ text: helpText(registry) }),
   };
-  return registry;
+  return Object.assign(registry, features);
 }
