@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '../support/harness.js';
+import { type Harness, READS_ALLOWED_POLICY, startHarness } from '../support/harness.js';
 import { buttonsOf, cardFor, click, currentCard, ephemeralAnswer, mention, messageText, passStepUp, threadSays } from '../support/slack-user.js';
 
 const ALICE = 'U0ALICE';
@@ -92,5 +92,41 @@ describe('risky actions wait for the requester in Slack', () => {
     expect(h.github.requests.filter((r) => r.path === '/repos/acme/widgets/issues/7').length - before).toBe(1);
     const answers = await Promise.all(clicks.slice(1).map((c) => ephemeralAnswer(h, c.responseId, 2000).catch(() => '')));
     expect(answers.filter((a) => /already approved/.test(a)).length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('resuming after an approval repeats nothing', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ groq: true, policy: READS_ALLOWED_POLICY });
+    h.github.seedDemo('octo-dev');
+  });
+  afterAll(async () => h?.close());
+
+  it('a read planned in the same step as a merge runs once, and the merge gets its own single-use token', async () => {
+    const { sub } = await h.linkUser(ALICE);
+    h.groq!.reply({
+      toolCalls: [
+        { name: 'github_list_pull_requests', args: { owner: 'acme', repo: 'widgets' } },
+        { name: 'github_merge_pull_request', args: { owner: 'acme', repo: 'widgets', pull_number: 1 } },
+      ],
+    });
+    h.groq!.reply({ content: 'Listed the PRs and merged #1.' });
+    const { progressTs } = await mention(h, ALICE, 'list the PRs in acme/widgets and merge #1');
+    await threadSays(h, progressTs, /Waiting for <@U0ALICE>/);
+    const lists = () => h.github.requests.filter((r) => r.method === 'GET' && r.path === '/repos/acme/widgets/pulls').length;
+    expect(lists()).toBe(1);
+    const exchangesBefore = h.auth0.issuedTokens.filter((t) => t.sub === sub).length;
+
+    const card = await cardFor(h, ALICE);
+    await passStepUp(h, buttonsOf(card).find((b) => b.text === 'Approve with MFA')!.url!, { sub, amr: ['pwd', 'mfa'] });
+    await threadSays(h, progressTs, /Listed the PRs and merged #1/);
+
+    expect(lists()).toBe(1); // the earlier call of the same plan was not repeated on resume
+    expect(h.github.merges).toHaveLength(1);
+    const mergeToken = h.github.merges[0]!.token;
+    // The merge used a token exchanged for it alone, not the cached token the read used.
+    expect(h.auth0.issuedTokens.filter((t) => t.sub === sub).length).toBeGreaterThan(exchangesBefore);
+    expect(h.github.requests.filter((r) => r.token === mergeToken && r.method === 'GET' && r.path === '/repos/acme/widgets/pulls')).toHaveLength(0);
   });
 });

@@ -130,3 +130,69 @@ export async function passStepUp(h: Harness, url: string, login: { sub: string; 
   }
   throw new Error('too many redirects');
 }
+
+/** The approval a card decides: every decision button carries its id as the value. */
+export function approvalIdOf(card: Pick<SlackCall, 'params'>): string {
+  const id = buttonsOf(card).find((b) => b.value)?.value;
+  if (!id) throw new Error('The card has no decision buttons, so no approval id');
+  return id;
+}
+
+/** Waits for an approval card DMed to `user` that is none of `seen`: the card of a new request. */
+export async function newCardFor(h: Harness, user: string, seen: Array<{ ts: string }>, timeoutMs = 10_000): Promise<SlackCall & { ts: string }> {
+  const channel = h.slack.dmChannelFor(user);
+  const known = new Set(seen.map((c) => c.ts));
+  const posted = await h.slack.waitFor(
+    (c) =>
+      c.api === 'chat.postMessage' && c.params.channel === channel && /approval needed/i.test(messageText(c)) && !known.has((c.responseBody as { ts: string }).ts),
+    timeoutMs,
+  );
+  return Object.assign(posted, { ts: (posted.responseBody as { ts: string }).ts });
+}
+
+/** A follow-up request in an existing thread; unlike `mention`, returns this request's own progress message. */
+export async function mentionInThread(h: Harness, user: string, threadTs: string, text: string) {
+  const inThread = (c: SlackCall) => c.api === 'chat.postMessage' && c.params.thread_ts === threadTs;
+  const before = new Set(h.slack.requests.filter(inThread).map((c) => (c.responseBody as { ts: string }).ts));
+  const delivery = appMention({ text: `<@UBOT> ${text}`, user, channel: 'C0001', threadTs });
+  const res = await postEvent(h.eventsUrl, SIGNING_SECRET, delivery);
+  expect(res.status).toBe(200);
+  const progress = await h.slack.waitFor((c) => inThread(c) && !before.has((c.responseBody as { ts: string }).ts), 10_000);
+  return { ts: threadTs, progressTs: (progress.responseBody as { ts: string }).ts };
+}
+
+/**
+ * Delivers a click on `button` exactly as Slack would, with full control: to another bot process
+ * (`url`), from another workspace (`team`), or carrying a forged `value`. The button may come from
+ * any rendering of the card, such as a stale copy still on someone's screen.
+ */
+export async function sendClick(
+  h: Harness,
+  card: SlackCall & { ts: string },
+  button: Pick<Button, 'action_id' | 'value'>,
+  user: string,
+  opts: { url?: string; team?: string; value?: string } = {},
+) {
+  const responseId = `click-${++clicks}`;
+  const res = await postInteraction(
+    opts.url ?? h.eventsUrl,
+    SIGNING_SECRET,
+    blockAction({
+      team: opts.team ?? TEAM,
+      user,
+      channel: String(card.params.channel),
+      actionId: button.action_id,
+      value: 'value' in opts ? opts.value : button.value,
+      messageTs: card.ts,
+      responseUrl: h.slack.responseUrl(responseId),
+    }),
+  );
+  return { status: res.status, responseId };
+}
+
+/** Like `click`, but delivered to another bot process's endpoint (several processes behind one load balancer). */
+export async function clickVia(h: Harness, url: string, card: SlackCall & { ts: string }, buttonText: string, user: string) {
+  const button = buttonsOf(currentCard(h, card)).find((b) => b.text === buttonText);
+  if (!button) throw new Error(`No "${buttonText}" button on the card; it has: ${buttonsOf(currentCard(h, card)).map((b) => b.text).join(', ')}`);
+  return { ...(await sendClick(h, card, button, user, { url })), button };
+}

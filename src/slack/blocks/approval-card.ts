@@ -111,13 +111,21 @@ function outcomeLine(r: ApprovalRecord): KnownBlock {
   return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
 }
 
-/** Shown in the request's thread while the action waits. */
+/** Shown in the request's thread while the action waits; a Guardian request can be cancelled from here. */
 export function buildWaitingMessage(r: ApprovalRecord): SlackMessage {
   const where = r.requirements.ciba
-    ? 'in Auth0 Guardian on your phone'
+    ? 'in Auth0 Guardian on their phone'
     : r.requirements.secondApprover
-      ? 'in your DMs (it also needs a second approver)'
-      : 'in your DMs';
+      ? 'in their DMs (it also needs a second approver)'
+      : 'in their DMs';
   const text = `:pause_button: Waiting for <@${r.requesterId}> to approve *${escapeMrkdwn(r.description)}* ${where}. Nothing happens until then.`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
+  if (r.requirements.ciba) {
+    blocks.push({
+      type: 'actions',
+      block_id: 'approval',
+      elements: [{ type: 'button', action_id: ACTIONS.cancelCiba, text: { type: 'plain_text', text: 'Cancel request' }, style: 'danger', value: r.id }],
+    });
+  }
+  return { text, blocks };
 }
