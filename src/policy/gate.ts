@@ -49,15 +49,17 @@ export function createRedisGateFacts({ redis, keys }: { redis: Redis; keys: Keys
       const key = burstKey(who);
       const since = String(now.getTime() - windowMs);
       if (!requestId) return Number(await redis.zcount(key, since, '+inf')) + 1;
-      // NX: the same request re-checked after its approval keeps its first timestamp and counts once.
+      // NX: the same request re-checked after its approval keeps its first timestamp and counts once;
+      // it is judged by the requests up to it, not by any made after it.
       const results = (await redis
         .multi()
         .zadd(key, 'NX', now.getTime(), requestId)
-        .zremrangebyscore(key, '-inf', `(${since}`)
-        .zcount(key, since, '+inf')
-        .pexpire(key, windowMs)
+        .zscore(key, requestId)
+        .pexpire(key, Math.max(windowMs, 60_000) * 2)
         .exec()) as Array<[Error | null, unknown]>;
-      return Number(results[2]?.[1] ?? 1);
+      const at = Number(results[1]?.[1] ?? now.getTime());
+      await redis.zremrangebyscore(key, '-inf', `(${now.getTime() - 2 * windowMs}`);
+      return Number(await redis.zcount(key, String(at - windowMs), String(at)));
     },
   };
 }

@@ -144,7 +144,10 @@ export async function newCardFor(h: Harness, user: string, seen: Array<{ ts: str
   const known = new Set(seen.map((c) => c.ts));
   const posted = await h.slack.waitFor(
     (c) =>
-      c.api === 'chat.postMessage' && c.params.channel === channel && /approval needed/i.test(messageText(c)) && !known.has((c.responseBody as { ts: string }).ts),
+      c.api === 'chat.postMessage' &&
+      c.params.channel === channel &&
+      /approval needed/i.test(messageText(c)) &&
+      !known.has((c.responseBody as { ts: string }).ts),
     timeoutMs,
   );
   return Object.assign(posted, { ts: (posted.responseBody as { ts: string }).ts });
@@ -193,6 +196,11 @@ export async function sendClick(
 /** Like `click`, but delivered to another bot process's endpoint (several processes behind one load balancer). */
 export async function clickVia(h: Harness, url: string, card: SlackCall & { ts: string }, buttonText: string, user: string) {
   const button = buttonsOf(currentCard(h, card)).find((b) => b.text === buttonText);
-  if (!button) throw new Error(`No "${buttonText}" button on the card; it has: ${buttonsOf(currentCard(h, card)).map((b) => b.text).join(', ')}`);
+  if (!button)
+    throw new Error(
+      `No "${buttonText}" button on the card; it has: ${buttonsOf(currentCard(h, card))
+        .map((b) => b.text)
+        .join(', ')}`,
+    );
   return { ...(await sendClick(h, card, button, user, { url })), button };
 }

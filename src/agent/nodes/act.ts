@@ -1,6 +1,6 @@
 import { AIMessage, type BaseMessage, ToolMessage } from '@langchain/core/messages';
 import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
-import { type ApprovalRecord, type ApprovalStore, approvalIdFor } from '../../approvals/approval-store.js';
+import { type ApprovalRecord, type ApprovalStore, approvalIdFor, SYSTEM } from '../../approvals/approval-store.js';
 import { hashAction } from '../../approvals/args-hash.js';
 import type { SlackIdentity } from '../../identity.js';
 import type { Gate } from '../../policy/gate.js';
@@ -39,7 +39,8 @@ export function nextToolCall(messages: BaseMessage[]) {
     if (ToolMessage.isInstance(m)) answered.add(m.tool_call_id);
   }
   const plan = messages[i] as AIMessage | undefined;
-  return (plan?.tool_calls ?? []).map((c, n) => ({ ...c, id: c.id ?? `call_${n}` })).find((c) => !answered.has(c.id));
+  // `planIndex` tells apart calls whose ids a model reuses across turns (ids are only unique per plan).
+  return (plan?.tool_calls ?? []).map((c, n) => ({ ...c, id: c.id ?? `call_${n}`, planIndex: i })).find((c) => !answered.has(c.id));
 }
 
 export interface ActDeps {
@@ -71,16 +72,16 @@ export function createActNode({ executor, gate, approvals, approvalTtlMs }: ActD
     const target = await executor.target(prepared.value, run.who);
     if (!target.ok) return fail(target);
 
-    const approvalId = approvalIdFor(run.threadId, call.id);
-    const decision = await gate.check({ who: run.who, tool: prepared.value.tool, args: prepared.value.args, target: target.value, requestId: approvalId });
-    if (decision.outcome === 'deny') {
-      return reply(toolErrorMessage({ toolCallId: call.id, name: call.name, message: `Not allowed: ${decision.reason}. Nothing was done.` }));
-    }
-    if (decision.outcome === 'allow') return execute(prepared.value);
-
-    // Needs a person: create the approval once (the id is deterministic), then pause until decided.
+    // A resumed run finds its approval; the gate is then re-checked in afterDecision, with fresh facts.
+    const approvalId = approvalIdFor(run.threadId, `${call.planIndex}:${call.id}`);
     let record = await approvals.get(approvalId);
     if (!record) {
+      const decision = await gate.check({ who: run.who, tool: prepared.value.tool, args: prepared.value.args, target: target.value, requestId: approvalId });
+      if (decision.outcome === 'deny') {
+        return reply(toolErrorMessage({ toolCallId: call.id, name: call.name, message: `Not allowed: ${decision.reason}. Nothing was done.` }));
+      }
+      if (decision.outcome === 'allow') return execute(prepared.value);
+      // Needs a person: create the approval once (the id is deterministic), then pause until decided.
       const bound = await executor.bind(prepared.value, run.who);
       if (!bound.ok) return fail(bound);
       const preview = await executor.preview(bound.value, run.who);
@@ -118,7 +119,7 @@ export function createActNode({ executor, gate, approvals, approvalTtlMs }: ActD
 
     async function afterDecision(final: ApprovalRecord, p: PreparedCall): Promise<AgentStateUpdate> {
       const say = (message: string) => reply(toolErrorMessage({ toolCallId: call!.id, name: call!.name, message }));
-      if (final.status === 'denied') return say(`Denied by <@${final.decidedBy}>: ${final.description} was not done.`);
+      if (final.status === 'denied') return say(`Denied by ${deciderName(final)}: ${final.description} was not done.`);
       if (final.status === 'expired')
         return say(`The approval for "${final.description}" expired before anyone decided. Nothing was done; ask again if it is still needed.`);
       if (final.status === 'cancelled') return say(`The request to ${final.description} was cancelled. Nothing was done.`);
@@ -147,6 +148,12 @@ export function createActNode({ executor, gate, approvals, approvalTtlMs }: ActD
       return reply(toolResultMessage({ toolCallId: call!.id, name: call!.name, data: result.value.data, text: result.value.text }));
     }
   };
+}
+
+/** Who decided, in words: a person's mention, or where the decision came from. */
+function deciderName(r: ApprovalRecord): string {
+  if (r.decidedBy && r.decidedBy !== SYSTEM) return `<@${r.decidedBy}>`;
+  return r.requirements.ciba ? 'Auth0 Guardian' : 'AgentHub';
 }
 
 /** What the fresh decision needs that the recorded approval does not have; undefined when covered. */
