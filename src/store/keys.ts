@@ -22,7 +22,9 @@ export type KeyKind =
   | 'high-risk'
   // CIBA approvals waiting on Auth0 (src/approvals/ciba/ciba-poller.ts): a hash per request and the poll schedule.
   | 'ciba-request'
-  | 'ciba-schedule';
+  | 'ciba-schedule'
+  // The audit trail (src/audit): one hash-chained Redis Stream per workspace.
+  | 'audit';
 
 export interface Keys {
   readonly prefix: string;
