@@ -16,6 +16,8 @@
 import { createOrchestratorGraph, type OrchestratorGraph } from '../src/agent/graph.js';
 import { createBuiltinPlanner } from '../src/agent/planners/builtin-planner.js';
 import { type ApprovalRecord, createApprovalStore } from '../src/approvals/approval-store.js';
+import type { AuditLog } from '../src/audit/audit-log.js';
+import type { AuditInput, AuditRecord } from '../src/audit/record.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { ALL_TOOLS, createDeps, type Deps } from '../src/deps.js';
 import { githubBinding } from '../src/integrations/github/binding.js';
@@ -47,6 +49,14 @@ function createMemoryGateFacts(): GateFacts {
     rememberPrivateRead: async (who, repo) => void reads.add(`${who.teamId}:${who.userId}:${repo}`),
     countHighRisk: async () => 1,
   };
+}
+
+/** Audit records kept in memory, for exploring the graph without Redis; the bot itself uses the Redis stream. */
+function createMemoryAudit(): AuditLog {
+  let seq = 0;
+  return {
+    append: async (input: AuditInput) => ({ ...input, id: `${Date.now()}-${seq}`, seq: ++seq, at: new Date().toISOString() }) as AuditRecord,
+  } as unknown as AuditLog;
 }
 
 function createUnconfiguredGraph(): OrchestratorGraph {
@@ -81,6 +91,7 @@ function createUnconfiguredGraph(): OrchestratorGraph {
     gate: createGate({ policy: DEFAULT_POLICY, facts: createMemoryGateFacts() }),
     approvals,
     approvalTtlMs: () => DEFAULT_POLICY.approvals.expiresInMinutes * 60_000,
+    audit: createMemoryAudit(),
   });
 }
 
@@ -96,12 +107,5 @@ export async function graph(): Promise<OrchestratorGraph> {
     throw err;
   }
   configuredDeps ??= createDeps(config, { logger: createLogger({ level: config.logLevel, name: 'agenthub-studio' }) });
-  const d = configuredDeps;
-  return createOrchestratorGraph({
-    planner: d.planner,
-    executor: d.executor,
-    gate: d.gate,
-    approvals: d.approvals,
-    approvalTtlMs: () => d.policy.approvals.expiresInMinutes * 60_000,
-  });
+  return createOrchestratorGraph(configuredDeps.graphDeps);
 }

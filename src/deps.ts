@@ -1,7 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createOrchestratorGraph } from './agent/graph.js';
+import { createOrchestratorGraph, type OrchestratorDeps } from './agent/graph.js';
 import { createPlanner } from './agent/planners/create-planner.js';
 import type { Planner } from './agent/planners/planner.js';
 import { type AgentRunner, createAgentRunner } from './agent/runner.js';
@@ -9,6 +9,7 @@ import { type ApprovalFlow, createApprovalFlow } from './approvals/approval-flow
 import { type ApprovalRecord, type ApprovalStore, createApprovalStore, SYSTEM } from './approvals/approval-store.js';
 import { createCibaClient } from './approvals/ciba/ciba-client.js';
 import { type CibaPoller, cibaRequestFromStart, createCibaPoller } from './approvals/ciba/ciba-poller.js';
+import { type AuditLog, createAuditLog } from './audit/audit-log.js';
 import { createHopStore } from './auth/browser-hops.js';
 import { createOidcClient } from './auth/oidc-client.js';
 import { createStepUp, type StepUp, StepUpNotApplied } from './auth/step-up.js';
@@ -47,6 +48,9 @@ export interface Deps {
   flow: ApprovalFlow;
   stepUp: StepUp;
   ciba: CibaPoller;
+  audit: AuditLog;
+  /** Everything the orchestrator graph needs but persistence (LangGraph Studio brings its own). */
+  graphDeps: Omit<OrchestratorDeps, 'checkpointer'>;
   plannerName: string;
   /** Background work every process shares through Redis: approval expiry, the Auth0 CIBA poller. */
   startBackground(): void;
@@ -72,24 +76,39 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
   const keys = overrides.keys ?? createKeys();
   const policy = overrides.policy ?? (config.policyPath ? loadPolicyFile(config.policyPath, { knownTools: ALL_TOOLS.map((t) => t.name) }) : DEFAULT_POLICY);
   const accounts = createLinkedAccountStore({ redis, keys, box: createSecretBox(config.encryptionKey) });
+  const audit = createAuditLog({ redis, keys, logger });
   const vault = createTokenVault({
     auth0: { domain: config.auth0.domain, clientId: config.auth0.clientId, clientSecret: config.auth0.clientSecret },
     accounts,
     cache: createTokenCache(),
     serviceNames: { [config.auth0.connections.github]: 'GitHub', [config.auth0.connections.google]: 'Google Calendar' },
+    // An exchange is recorded before it happens (connection and scopes, never the token).
+    beforeExchange: async (r) => {
+      await audit.append({
+        teamId: r.who.teamId,
+        userId: r.who.userId,
+        agent: r.connection === config.auth0.connections.google ? 'calendar' : 'github',
+        kind: 'token_exchange',
+        action: `Token Vault exchange for ${r.connection}${r.singleUse ? ' (single use)' : ''}`,
+        connection: r.connection,
+        scopes: [...r.scopes],
+        outcome: 'pending',
+      });
+    },
   });
   const executor = createToolExecutor({ tools: ALL_TOOLS, services: { github: githubBinding(config) }, vault, logger });
   const gate = createGate({ policy, facts: createRedisGateFacts({ redis, keys }) });
   const approvals = createApprovalStore({ redis, keys });
   const planner = overrides.planner ?? createPlanner(config.llm);
-  const graph = createOrchestratorGraph({
+  const graphDeps: Omit<OrchestratorDeps, 'checkpointer'> = {
     planner,
     executor,
     gate,
     approvals,
+    audit,
     approvalTtlMs: () => policy.approvals.expiresInMinutes * 60_000,
-    checkpointer: new RedisCheckpointSaver({ redis, keys, ttlSeconds: CHECKPOINT_TTL_SECONDS }),
-  });
+  };
+  const graph = createOrchestratorGraph({ ...graphDeps, checkpointer: new RedisCheckpointSaver({ redis, keys, ttlSeconds: CHECKPOINT_TTL_SECONDS }) });
   const runner = createAgentRunner({ graph, redis, keys, logger });
 
   const oidc = createOidcClient({
@@ -149,7 +168,7 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     stepUpUrl: (r) => stepUp.linkFor({ approvalId: r.id, who: { teamId: r.teamId, userId: r.requesterId }, expiresAt: new Date(r.expiresAt) }),
     flow: () => flow,
   });
-  const baseFlow = createApprovalFlow({ approvals, runner, presenter, logger, startCiba });
+  const baseFlow = createApprovalFlow({ approvals, runner, presenter, logger, startCiba, audit });
   // Cancelling a Guardian request in Slack also stops polling Auth0 for it.
   const flow: ApprovalFlow = {
     ...baseFlow,
@@ -178,6 +197,8 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     flow,
     stepUp,
     ciba,
+    audit,
+    graphDeps,
     plannerName: planner.name,
     startBackground() {
       ciba.start();

@@ -1,6 +1,7 @@
 import { AIMessage } from '@langchain/core/messages';
 import { type BaseCheckpointSaver, END, START, StateGraph } from '@langchain/langgraph';
 import type { ApprovalStore } from '../approvals/approval-store.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Gate } from '../policy/gate.js';
 import type { ToolExecutor } from '../tools/tool-executor.js';
 import { createActNode, nextToolCall } from './nodes/act.js';
@@ -15,6 +16,7 @@ export interface OrchestratorDeps {
   approvals: ApprovalStore;
   /** How long an approval stays open; read at request time so a policy reload applies. */
   approvalTtlMs: () => number;
+  audit: AuditLog;
   /** Omit for LangGraph Studio, which supplies its own persistence. */
   checkpointer?: BaseCheckpointSaver;
   maxToolRounds?: number;
@@ -25,7 +27,7 @@ export interface OrchestratorDeps {
  * without tool calls, a tool halts the run, or the round limit is reached. Built by a factory,
  * never at module load, so every dependency is passed in.
  */
-export function createOrchestratorGraph({ planner, executor, gate, approvals, approvalTtlMs, checkpointer, maxToolRounds = 6 }: OrchestratorDeps) {
+export function createOrchestratorGraph({ planner, executor, gate, approvals, approvalTtlMs, audit, checkpointer, maxToolRounds = 6 }: OrchestratorDeps) {
   const afterPlan = (state: AgentStateType) => {
     const last = state.messages.at(-1);
     const wantsTools = AIMessage.isInstance(last) && (last.tool_calls?.length ?? 0) > 0;
@@ -35,7 +37,7 @@ export function createOrchestratorGraph({ planner, executor, gate, approvals, ap
 
   return new StateGraph(AgentState)
     .addNode('plan', createPlanNode({ planner, tools: executor.tools }))
-    .addNode('act', createActNode({ executor, gate, approvals, approvalTtlMs }))
+    .addNode('act', createActNode({ executor, gate, approvals, approvalTtlMs, audit }))
     .addEdge(START, 'plan')
     .addConditionalEdges('plan', afterPlan, ['act', END])
     .addConditionalEdges('act', afterAct, ['act', 'plan', END])

@@ -16,6 +16,8 @@ export interface TurnRequest {
   /** The Slack thread the conversation lives in (the root message's ts). */
   threadTs: string;
   text: string;
+  /** The audit record of this request; the run's records follow from it. */
+  auditCause?: string;
 }
 
 export type ThreadRef = Pick<TurnRequest, 'who' | 'channel' | 'threadTs'>;
@@ -64,14 +66,14 @@ export function createAgentRunner({
     }
   };
 
-  async function invoke(thread: ThreadRef, input: unknown, waitForLockMs: number): Promise<TurnResult> {
+  async function invoke(thread: ThreadRef & { auditCause?: string }, input: unknown, waitForLockMs: number): Promise<TurnResult> {
     const threadId = threadIdFor(thread);
     const log = logger.child({ thread: threadId });
     const lock = await lockThread(threadId, waitForLockMs);
     if (!lock) return { status: 'busy', text: "I'm still working on your previous request in this thread. I'll answer it first; ask again after that." };
     try {
       const final = (await graph.invoke(input as Parameters<OrchestratorGraph['invoke']>[0], {
-        configurable: { thread_id: threadId, who: thread.who, channel: thread.channel, threadTs: thread.threadTs },
+        configurable: { thread_id: threadId, who: thread.who, channel: thread.channel, threadTs: thread.threadTs, auditCause: thread.auditCause },
         recursionLimit: 60,
         signal: AbortSignal.timeout(turnTimeoutMs),
       })) as AgentStateType & { __interrupt__?: Array<{ value?: ApprovalInterrupt }> };

@@ -1,6 +1,18 @@
 import type { Logger } from 'pino';
 import type { AgentRunner, TurnResult } from '../agent/runner.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import { type ApprovalRecord, type ApprovalStore, type DecideResult, type DecisionKind, SYSTEM } from './approval-store.js';
+
+const AUDIT_VERBS: Record<DecisionKind, string> = {
+  approve: 'approved',
+  deny: 'denied',
+  step_up: 'verified with MFA',
+  second_approve: 'second approval',
+  ciba_approved: 'approved in Auth0 Guardian',
+  ciba_denied: 'denied in Auth0 Guardian',
+  expire: 'expired',
+  cancel: 'cancelled',
+};
 
 /** How approvals are shown to people (Slack in production); kept apart so the flow stays testable. */
 export interface ApprovalPresenter {
@@ -31,11 +43,14 @@ export function createApprovalFlow({
   presenter,
   logger,
   startCiba,
+  audit,
 }: {
   approvals: ApprovalStore;
   runner: AgentRunner;
   presenter: ApprovalPresenter;
   logger: Logger;
+  /** The audit trail; a decision it cannot record still stands (the action itself is audited before it runs). */
+  audit?: AuditLog;
   /** Starts an Auth0 CIBA request for approvals whose policy outcome is `ciba`. */
   startCiba?: (record: ApprovalRecord) => Promise<void>;
 }): ApprovalFlow {
@@ -69,6 +84,23 @@ export function createApprovalFlow({
       if (outcome.result !== 'updated') return outcome;
       const { record, final } = outcome;
       logger.info({ approvalId, kind, by, status: record.status }, 'approval decision recorded');
+      await audit
+        ?.append({
+          teamId: record.teamId,
+          userId: by === SYSTEM ? record.requesterId : by,
+          agent: record.service,
+          tool: record.tool,
+          kind: kind === 'step_up' ? 'step_up' : 'approval_decided',
+          action: `${AUDIT_VERBS[kind]}: ${record.description}`,
+          decision: final ? (record.status as 'approved' | 'denied' | 'expired' | 'cancelled') : undefined,
+          outcome: final ? (record.status === 'approved' ? 'ok' : 'refused') : 'pending',
+          risk: record.risk,
+          argsHash: record.argsHash,
+          runId: record.threadId,
+          approvalId,
+          causeId: record.auditId,
+        })
+        .catch((err) => logger.error({ err, approvalId }, 'could not record an approval decision'));
       await presenter.refresh(record).catch((err) => logger.warn({ err, approvalId }, 'could not update the approval cards'));
       if (final) {
         await approvals.forgetExpiry(approvalId);

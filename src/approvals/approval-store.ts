@@ -46,6 +46,8 @@ export interface ApprovalRecord {
   decidedBy?: string;
   decidedAt?: number;
   executedAt?: number;
+  /** The audit record of the request for approval, which later records follow from. */
+  auditId?: string;
   cards: ApprovalCard[];
 }
 

@@ -111,9 +111,10 @@ interface Seen {
   record: Record<string, unknown> | undefined;
 }
 
-function evaluate(entry: ChainEntry): Seen {
+/** Whether an entry is readable, its id and seq agree with its record, and its hash matches its content. */
+export function isSelfConsistent(entry: ChainEntry): boolean {
   const r = entry.record;
-  const sc =
+  return (
     r !== undefined &&
     r.id === entry.id &&
     r.seq === entry.seq &&
@@ -125,8 +126,12 @@ function evaluate(entry: ChainEntry): Seen {
       } catch {
         return false;
       }
-    })();
-  return { id: entry.id, seq: entry.seq, prev: entry.prev, hash: entry.hash, sc, record: r };
+    })()
+  );
+}
+
+function evaluate(entry: ChainEntry): Seen {
+  return { id: entry.id, seq: entry.seq, prev: entry.prev, hash: entry.hash, sc: isSelfConsistent(entry), record: entry.record };
 }
 
 const n = (seq: number) => (Number.isSafeInteger(seq) ? `#${seq}` : 'an entry');
@@ -217,8 +222,9 @@ export function createChainVerifier(options: ChainVerifyOptions = {}): ChainVeri
   /** The first entry waits for the second: it decides whether the stream starts after a retention trim. */
   function start(first: Seen, second: Seen | undefined) {
     started = true;
-    const secondIsGenesis = second !== undefined && second.sc && second.seq === 1 && second.prev === GENESIS_HASH;
-    if (first.sc && first.seq > 1 && !secondIsGenesis) {
+    // A well-formed second entry with a lower seq means the first is out of place, not the start of a trimmed stream.
+    const firstOutOfPlace = second !== undefined && second.sc && second.seq < first.seq;
+    if (first.sc && first.seq > 1 && !firstOutOfPlace) {
       s = first.seq - 1;
       h = first.prev;
       firstSeq = first.seq;
@@ -256,12 +262,7 @@ export function createChainVerifier(options: ChainVerifyOptions = {}): ChainVeri
       }
       if (diag.gapEntry) {
         if (diag.gapEntry.sc) return at(e, 'reordered', `${n(e.seq)} appears before ${n(s0 + 1)}: records are out of order`);
-        return at(
-          diag.gapEntry,
-          'edited',
-          `record ${n(diag.gapEntry.seq)} was removed from its place and a changed copy added later`,
-          diag.gapEntry.seq,
-        );
+        return at(diag.gapEntry, 'edited', `record ${n(diag.gapEntry.seq)} was removed from its place and a changed copy added later`, diag.gapEntry.seq);
       }
       const range = e.seq - 1 > s0 + 1 ? `records #${s0 + 1}–#${e.seq - 1} are` : `record #${s0 + 1} is`;
       return { seq: s0 + 1, id: e.id, problem: 'missing', detail: `${range} missing (deleted) before ${e.id}` };
@@ -295,12 +296,30 @@ export function createChainVerifier(options: ChainVerifyOptions = {}): ChainVeri
       buffered = undefined;
       if (badMarker) return { ok: false, count, firstBad: badMarker };
       if (pendingStart) {
+        // The record the stream should start after turned up later: moved, not deleted.
+        const e = anomaly?.e;
+        if (e?.sc && e.seq === pendingStart.seq - 1 && e.hash === pendingStart.prev)
+          return {
+            ok: false,
+            count,
+            firstBad: {
+              seq: pendingStart.seq,
+              id: pendingStart.id,
+              problem: 'reordered',
+              detail: `#${pendingStart.seq} appears before #${e.seq}: records are out of order`,
+            },
+          };
         const from = highestMarkerBelowStart + 1;
         const range = pendingStart.seq - 1 > from ? `records #${from}–#${pendingStart.seq - 1} are` : `record #${from} is`;
         return {
           ok: false,
           count,
-          firstBad: { seq: from, id: pendingStart.id, problem: 'missing', detail: `${range} missing from the start, and no valid retention marker accounts for them` },
+          firstBad: {
+            seq: from,
+            id: pendingStart.id,
+            problem: 'missing',
+            detail: `${range} missing from the start, and no valid retention marker accounts for them`,
+          },
         };
       }
       if (anomaly) return { ok: false, count, firstBad: classify() };

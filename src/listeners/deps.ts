@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AgentRunner } from '../agent/runner.js';
 import type { ApprovalFlow } from '../approvals/approval-flow.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Gate } from '../policy/gate.js';
 import type { ToolExecutor } from '../tools/tool-executor.js';
 import type { LinkedAccountStore } from '../vault/linked-accounts.js';
@@ -11,6 +12,7 @@ export interface ListenerDeps {
   plannerName: string;
   accounts: LinkedAccountStore;
   flow: ApprovalFlow;
+  audit: AuditLog;
   gate: Gate;
   executor: ToolExecutor;
   logger: Logger;

@@ -3,8 +3,13 @@ import type { Logger } from 'pino';
 import { capabilitiesText } from '../agent/planners/builtin-planner.js';
 import type { AgentRunner, TurnResult } from '../agent/runner.js';
 import type { ApprovalFlow } from '../approvals/approval-flow.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditRecord } from '../audit/record.js';
+import { describeForUser } from '../errors.js';
 import type { SlackIdentity } from '../identity.js';
+import { scrubSecrets } from '../security/scrub-secrets.js';
 import { buildReply, buildWorkingMessage } from './blocks/reply.js';
+import { clip } from './mrkdwn.js';
 
 /** Longer requests are refused: nobody types this much, and it would only cost model tokens. */
 export const MAX_REQUEST_CHARS = 4000;
@@ -19,6 +24,7 @@ export interface AgentRequest {
 
 export interface AgentRequestDeps {
   runner: AgentRunner;
+  audit: AuditLog;
   flow: ApprovalFlow;
   plannerName: string;
   logger: Logger;
@@ -55,8 +61,30 @@ export async function handleAgentRequest(client: WebClient, request: AgentReques
     await client.chat.postMessage({ channel: request.channel, thread_ts: request.threadTs, ...buildReply(refusal, { planner: deps.plannerName }) });
     return;
   }
+  // The request is on record before anything is done about it; without the record, nothing is done.
+  let asked: AuditRecord;
+  try {
+    asked = await deps.audit.append({
+      teamId: request.who.teamId,
+      userId: request.who.userId,
+      agent: 'agenthub',
+      kind: 'request',
+      action: `asked: “${clip(scrubSecrets(request.text), 200)}”`,
+      target: request.channel,
+      outcome: 'pending',
+    });
+  } catch (err) {
+    const { text, refId } = describeForUser(err);
+    log.error({ err, refId }, 'could not record the request; doing nothing');
+    await client.chat.postMessage({
+      channel: request.channel,
+      thread_ts: request.threadTs,
+      ...buildReply({ status: 'failed', text, refId }, { planner: deps.plannerName }),
+    });
+    return;
+  }
   const working = await client.chat.postMessage({ channel: request.channel, thread_ts: request.threadTs, ...buildWorkingMessage() });
-  const result = await deps.runner.runTurn(request);
+  const result = await deps.runner.runTurn({ ...request, auditCause: asked.id });
   if (result.status === 'paused') {
     // The approval cards and the "waiting" note replace the progress message; the result comes after the decision.
     await deps.flow.present(result.approvalId, working.ts);

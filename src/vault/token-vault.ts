@@ -58,6 +58,8 @@ export interface TokenVaultOptions {
   cache: TokenCache;
   /** Human names for connections, for messages ("GitHub" rather than "github"). */
   serviceNames?: Record<string, string>;
+  /** Runs before every exchange with Auth0 (the audit trail); if it throws, no exchange happens. */
+  beforeExchange?: (request: TokenRequest) => Promise<void>;
 }
 
 /**
@@ -67,7 +69,7 @@ export interface TokenVaultOptions {
  * thread would share a token. Here the context id the SDK keys on is built from team, user,
  * connection and scopes — never from the conversation — and the SDK's store is our in-memory cache.
  */
-export function createTokenVault({ auth0, accounts, cache, serviceNames = {} }: TokenVaultOptions): TokenVault {
+export function createTokenVault({ auth0, accounts, cache, serviceNames = {}, beforeExchange }: TokenVaultOptions): TokenVault {
   let exchanges = 0;
   const authorizers = new Map<string, InstanceType<typeof TokenVaultAuthorizerBase<[VaultCall]>>>();
   const serviceName = (connection: string) => serviceNames[connection] ?? connection;
@@ -83,8 +85,10 @@ export function createTokenVault({ auth0, accounts, cache, serviceNames = {} }: 
         store: cache,
         refreshToken: async ({ request: r }) => {
           const account = await accounts.get(r.who);
-          if (account) exchanges++;
-          return account?.refreshToken;
+          if (!account) return undefined;
+          await beforeExchange?.(r);
+          exchanges++;
+          return account.refreshToken;
         },
       });
       authorizers.set(id, authorizer);

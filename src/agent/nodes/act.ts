@@ -2,6 +2,9 @@ import { AIMessage, type BaseMessage, ToolMessage } from '@langchain/core/messag
 import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import { type ApprovalRecord, type ApprovalStore, approvalIdFor, SYSTEM } from '../../approvals/approval-store.js';
 import { hashAction } from '../../approvals/args-hash.js';
+import type { AuditLog } from '../../audit/audit-log.js';
+import type { AuditInput, AuditRecord } from '../../audit/record.js';
+import { describeForUser } from '../../errors.js';
 import type { SlackIdentity } from '../../identity.js';
 import type { Gate } from '../../policy/gate.js';
 import type { Decision } from '../../policy/types.js';
@@ -15,13 +18,21 @@ export interface RunContext {
   channel: string;
   threadTs: string;
   threadId: string;
+  /** The audit record of the person's request, which this run's records follow from. */
+  auditCause?: string;
 }
 
 export function runContextFrom(config: LangGraphRunnableConfig): RunContext {
   const c = config.configurable ?? {};
   const who = c.who as SlackIdentity | undefined;
   if (!who?.teamId || !who.userId) throw new Error('The run has no Slack identity in configurable.who');
-  return { who, channel: String(c.channel ?? ''), threadTs: String(c.threadTs ?? ''), threadId: String(c.thread_id ?? '') };
+  return {
+    who,
+    channel: String(c.channel ?? ''),
+    threadTs: String(c.threadTs ?? ''),
+    threadId: String(c.thread_id ?? ''),
+    auditCause: typeof c.auditCause === 'string' ? c.auditCause : undefined,
+  };
 }
 
 /** What the graph pauses with when an action waits for a person. */
@@ -48,6 +59,7 @@ export interface ActDeps {
   gate: Gate;
   approvals: ApprovalStore;
   approvalTtlMs: () => number;
+  audit: AuditLog;
 }
 
 /**
@@ -55,7 +67,7 @@ export interface ActDeps {
  * a run resumes after an approval, LangGraph re-runs the whole node, and a step with a single call
  * cannot repeat the side effects of another.
  */
-export function createActNode({ executor, gate, approvals, approvalTtlMs }: ActDeps) {
+export function createActNode({ executor, gate, approvals, approvalTtlMs, audit }: ActDeps) {
   return async function act(state: AgentStateType, config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
     const run = runContextFrom(config);
     const call = nextToolCall(state.messages);
@@ -69,23 +81,47 @@ export function createActNode({ executor, gate, approvals, approvalTtlMs }: ActD
 
     const prepared = executor.prepare(call.name, call.args);
     if (!prepared.ok) return fail(prepared);
+    const tool = prepared.value.tool;
+    const argsHash = hashAction(tool.name, prepared.value.args);
+    /** One audit record about this call; throws AuditUnavailableError, which callers let stop the action. */
+    const record = (fields: Omit<AuditInput, 'teamId' | 'userId' | 'agent' | 'tool' | 'runId' | 'argsHash'>) =>
+      audit.append({ teamId: run.who.teamId, userId: run.who.userId, agent: tool.service, tool: tool.name, runId: run.threadId, argsHash, ...fields });
+    const targetName = (args: Record<string, unknown>) =>
+      typeof args.owner === 'string' && typeof args.repo === 'string'
+        ? `${args.owner}/${args.repo}${args.pull_number ? `#${args.pull_number}` : args.issue_number ? `#${args.issue_number}` : args.branch ? `@${args.branch}` : ''}`
+        : undefined;
     const target = await executor.target(prepared.value, run.who);
     if (!target.ok) return fail(target);
 
     // A resumed run finds its approval; the gate is then re-checked in afterDecision, with fresh facts.
     const approvalId = approvalIdFor(run.threadId, `${call.planIndex}:${call.id}`);
-    let record = await approvals.get(approvalId);
-    if (!record) {
+    let approval = await approvals.get(approvalId);
+    if (!approval) {
       const decision = await gate.check({ who: run.who, tool: prepared.value.tool, args: prepared.value.args, target: target.value, requestId: approvalId });
+      let decided: AuditRecord;
+      try {
+        decided = await record({
+          kind: 'policy_decision',
+          action: tool.describe(prepared.value.args),
+          target: targetName(prepared.value.args),
+          decision: decision.outcome,
+          risk: decision.risk,
+          reason: decision.reason,
+          outcome: decision.outcome === 'deny' ? 'refused' : decision.outcome === 'allow' ? 'ok' : 'pending',
+          causeId: run.auditCause,
+        });
+      } catch (err) {
+        return failed(err);
+      }
       if (decision.outcome === 'deny') {
         return reply(toolErrorMessage({ toolCallId: call.id, name: call.name, message: `Not allowed: ${decision.reason}. Nothing was done.` }));
       }
-      if (decision.outcome === 'allow') return execute(prepared.value);
+      if (decision.outcome === 'allow') return execute(prepared.value, decided.id);
       // Needs a person: create the approval once (the id is deterministic), then pause until decided.
       const bound = await executor.bind(prepared.value, run.who);
       if (!bound.ok) return fail(bound);
       const preview = await executor.preview(bound.value, run.who);
-      record = (
+      approval = (
         await approvals.ensure({
           id: approvalId,
           teamId: run.who.teamId,
@@ -97,7 +133,7 @@ export function createActNode({ executor, gate, approvals, approvalTtlMs }: ActD
           service: prepared.value.tool.service,
           // What runs is the bound arguments; what identifies the request is what was asked for.
           args: bound.value.args,
-          argsHash: hashAction(prepared.value.tool.name, prepared.value.args),
+          argsHash,
           description: prepared.value.tool.describe(bound.value.args),
           scopes: [...prepared.value.tool.scopes],
           risk: decision.risk,
@@ -109,13 +145,33 @@ export function createActNode({ executor, gate, approvals, approvalTtlMs }: ActD
           expiresAt: Date.now() + approvalTtlMs(),
         })
       ).record;
+      if (!approval.auditId) {
+        try {
+          const asked = await record({
+            kind: 'approval_requested',
+            action: approval.description,
+            target: targetName(approval.args),
+            decision: decision.outcome,
+            risk: decision.risk,
+            reason: decision.reason,
+            outcome: 'pending',
+            approvalId,
+            scopes: [...tool.scopes],
+            causeId: decided.id,
+          });
+          approval = (await approvals.update(approvalId, () => ({ auditId: asked.id }))) ?? approval;
+        } catch (err) {
+          await approvals.decide(approvalId, 'cancel', SYSTEM).catch(() => undefined);
+          return failed(err);
+        }
+      }
     }
     // A resume before the decision is final (it should not happen) simply pauses again.
-    for (let pauses = 0; record.status === 'pending' && pauses < 5; pauses++) {
+    for (let pauses = 0; approval.status === 'pending' && pauses < 5; pauses++) {
       interrupt<ApprovalInterrupt>({ kind: 'approval', approvalId });
-      record = (await approvals.get(approvalId)) ?? record;
+      approval = (await approvals.get(approvalId)) ?? approval;
     }
-    return afterDecision(record, prepared.value);
+    return afterDecision(approval, prepared.value);
 
     async function afterDecision(final: ApprovalRecord, p: PreparedCall): Promise<AgentStateUpdate> {
       const say = (message: string) => reply(toolErrorMessage({ toolCallId: call!.id, name: call!.name, message }));
@@ -136,18 +192,54 @@ export function createActNode({ executor, gate, approvals, approvalTtlMs }: ActD
       if (gap) return say(`The policy changed since this was approved (${gap}). Nothing was done; ask again to get a new approval.`);
       if (!(await approvals.claimExecution(approvalId)))
         return say(`${final.description} was already carried out once for this approval; it was not repeated.`);
-      const result = await execute({ tool: p.tool, args: final.args });
+      const result = await execute({ tool: p.tool, args: final.args }, final.auditId);
       await approvals.update(approvalId, () => ({ executedAt: Date.now() }));
       return result;
     }
 
-    async function execute(p: PreparedCall): Promise<AgentStateUpdate> {
+    /** Audit first — no record, no call — then the call, then its result. */
+    async function execute(p: PreparedCall, causeId?: string): Promise<AgentStateUpdate> {
+      const action = p.tool.describe(p.args);
+      let started: AuditRecord;
+      try {
+        started = await record({
+          kind: 'tool_call_started',
+          action,
+          target: targetName(p.args),
+          outcome: 'pending',
+          risk: p.tool.risk,
+          scopes: [...p.tool.scopes],
+          causeId,
+        });
+      } catch (err) {
+        return failed(err);
+      }
       const result = await executor.run(p, run.who);
+      await record({
+        kind: 'tool_call_finished',
+        action,
+        target: targetName(p.args),
+        outcome: result.ok ? 'ok' : 'error',
+        risk: p.tool.risk,
+        summary: result.ok ? firstLine(result.value.text) : `${result.message} (reference ${result.refId})`,
+        causeId: started.id,
+      }).catch((err) => void err); // the action already happened; its start record stands, and the log has the failure
       if (!result.ok) return fail(result);
       if (p.tool.readOnly && target.ok && target.value.repo?.private) await gate.rememberPrivateRead(run.who, target.value.repo.fullName);
       return reply(toolResultMessage({ toolCallId: call!.id, name: call!.name, data: result.value.data, text: result.value.text }));
     }
+
+    /** An audit write failed: nothing was done, and the run stops with the reason. */
+    function failed(err: unknown): AgentStateUpdate {
+      const { text, refId, code } = describeForUser(err);
+      return fail({ message: text, refId, code, halt: true });
+    }
   };
+}
+
+/** A one-line summary of a tool result for the audit trail (links reduced to their labels). */
+function firstLine(text: string): string {
+  return (text.split('\n')[0] ?? '').replace(/<[^|>]+\|([^>]+)>/g, '$1').slice(0, 300);
 }
 
 /** Who decided, in words: a person's mention, or where the decision came from. */
