@@ -23,6 +23,7 @@ import { DEFAULT_POLICY, loadPolicyFile } from './policy/policy-file.js';
 import type { Policy } from './policy/types.js';
 import { createSlackApprovalPresenter } from './slack/approval-presenter.js';
 import { slackClientOptions } from './slack/client-options.js';
+import { createHomePublisher, type HomePublisher } from './slack/home-publisher.js';
 import { createKeys, type Keys } from './store/keys.js';
 import { createRedis } from './store/redis.js';
 import { RedisCheckpointSaver } from './store/redis-checkpointer.js';
@@ -49,6 +50,7 @@ export interface Deps {
   stepUp: StepUp;
   ciba: CibaPoller;
   audit: AuditLog;
+  home: HomePublisher;
   /** Everything the orchestrator graph needs but persistence (LangGraph Studio brings its own). */
   graphDeps: Omit<OrchestratorDeps, 'checkpointer'>;
   plannerName: string;
@@ -198,6 +200,7 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     stepUp,
     ciba,
     audit,
+    home: createHomePublisher({ accounts, audit, policy, plannerName: planner.name }),
     graphDeps,
     plannerName: planner.name,
     startBackground() {

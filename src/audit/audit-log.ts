@@ -53,6 +53,8 @@ export interface LatestFilter {
   outcome?: AuditOutcome;
   /** Only step-up or CIBA decisions and records of high or critical risk. */
   highRiskOnly?: boolean;
+  /** Only records older than this stream id (paging newest-first lists). */
+  before?: string;
 }
 
 export interface AuditLog {
@@ -85,7 +87,7 @@ export interface AuditLogOptions {
   clock?: () => number;
   /** A whole append, retries and queueing included, fails after this long (default 2000 ms). */
   timeoutMs?: number;
-  /** Compare-and-append attempts before giving up (default 100). */
+  /** Compare-and-append attempts before giving up (default 1000; the timeout is usually what bounds an append). */
   maxAttempts?: number;
 }
 
@@ -188,10 +190,11 @@ function decodeTeam(part: string): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function createAuditLog({ redis, keys, logger, clock = Date.now, timeoutMs = 2000, maxAttempts = 100 }: AuditLogOptions): AuditLog {
+export function createAuditLog({ redis, keys, logger, clock = Date.now, timeoutMs = 2000, maxAttempts = 1000 }: AuditLogOptions): AuditLog {
   const log = logger.child({ component: 'audit' });
   const heads = new Map<string, Head>();
   const idFloors = new Map<string, string>();
+  const lastConflict = new Map<string, number>();
   // Appends from this process to one workspace run one at a time: they would only conflict with each other.
   const queues = new Map<string, Promise<unknown>>();
   const counters = { appends: 0, conflicts: 0 };
@@ -218,6 +221,11 @@ export function createAuditLog({ redis, keys, logger, clock = Date.now, timeoutM
     const teamId = base.teamId;
     const key = streamKey(teamId);
     if (performance.now() > deadline) throw new AuditUnavailableError('timeout', `Audit append for ${teamId} timed out while queued`);
+    // Fairness under contention: a process that just won a race lets the others in (random 0–2 ms)
+    // before its next append. Without it, with several processes appending flat out, the same one
+    // kept winning and another lost hundreds of times in a row; with it, the worst append measured
+    // took a handful of retries. With no contention there is no wait.
+    if ((lastConflict.get(teamId) ?? 0) > performance.now() - 50) await sleep(Math.random() * 2);
     let head = heads.get(teamId) ?? (await readHead(teamId));
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (performance.now() > deadline) throw new AuditUnavailableError('timeout', `Audit append for ${teamId} timed out after ${attempt - 1} attempt(s)`);
@@ -239,10 +247,10 @@ export function createAuditLog({ redis, keys, logger, clock = Date.now, timeoutM
         continue;
       }
       counters.conflicts++;
+      lastConflict.set(teamId, performance.now());
       head = toHead(reply[1] ?? '0-0', reply[2] ?? '', reply[3] ?? '');
       heads.set(teamId, head);
-      // Another process appended in between: retry at once, then with a little jitter if it keeps happening.
-      if (attempt > 3) await sleep(Math.random() * Math.min(attempt, 10));
+      // Another process appended in between: retry at once against the head the script reported.
     }
     throw new AuditUnavailableError('conflict', `Audit append for ${teamId} did not settle after ${maxAttempts} attempts`);
   }
@@ -334,7 +342,7 @@ export function createAuditLog({ redis, keys, logger, clock = Date.now, timeoutM
     async latest(teamId, n, filter = {}, maxScan = 5000) {
       const key = streamKey(teamId);
       const out: ChainedRecord[] = [];
-      let end = '+';
+      let end = filter.before ? `(${filter.before}` : '+';
       let scanned = 0;
       while (out.length < n && scanned < maxScan) {
         const pageSize = Math.min(500, maxScan - scanned);

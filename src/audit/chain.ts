@@ -108,6 +108,8 @@ interface Seen {
   hash: string;
   /** Self-consistent: readable, its id/seq agree with its place, and its hash matches its content. */
   sc: boolean;
+  /** Intact but out of its place: the content matches the hash, but names another stream id or seq (re-added or moved). */
+  moved: boolean;
   record: Record<string, unknown> | undefined;
 }
 
@@ -131,7 +133,17 @@ export function isSelfConsistent(entry: ChainEntry): boolean {
 }
 
 function evaluate(entry: ChainEntry): Seen {
-  return { id: entry.id, seq: entry.seq, prev: entry.prev, hash: entry.hash, sc: isSelfConsistent(entry), record: entry.record };
+  const sc = isSelfConsistent(entry);
+  const r = entry.record;
+  const moved =
+    !sc &&
+    r !== undefined &&
+    (r.id !== entry.id || r.seq !== entry.seq) &&
+    typeof r.id === 'string' &&
+    Number.isSafeInteger(r.seq) &&
+    isSelfConsistent({ ...entry, id: r.id, seq: r.seq as number });
+  // A moved record is placed by what it says it is: the seq it was written with.
+  return { id: entry.id, seq: moved ? (r!.seq as number) : entry.seq, prev: entry.prev, hash: entry.hash, sc, moved, record: r };
 }
 
 const n = (seq: number) => (Number.isSafeInteger(seq) ? `#${seq}` : 'an entry');
@@ -241,6 +253,11 @@ export function createChainVerifier(options: ChainVerifyOptions = {}): ChainVeri
     const inserted = (x: Seen) => at(x, 'inserted', `an entry claiming to be ${n(x.seq)} was inserted; it is not part of the chain`);
     const edited = (x: Seen, seq: number) => at(x, 'edited', `record ${n(seq)} was changed after it was written`, seq);
 
+    const reordered = (x: Seen, detail = `${n(x.seq)} appears before ${n(s0 + 1)}: records are out of order`) => at(x, 'reordered', detail);
+    if (e.moved) {
+      if (e.seq <= s0 || diag.dupLater) return inserted(e);
+      return reordered(e, `record ${n(e.seq)} is intact but out of its place (re-added under another entry id)`);
+    }
     if (!e.sc) {
       if (nextLinksGood) return inserted(e);
       if (!next && e.prev !== h0 && e.seq !== s0 + 1) return inserted(e);
@@ -256,12 +273,13 @@ export function createChainVerifier(options: ChainVerifyOptions = {}): ChainVeri
     if (e.seq > s0 + 1) {
       if (diag.dupLater) return inserted(e);
       if (nextLinksGood) {
-        if ((e.prev === next.hash && e.seq === next.seq + 1) || diag.predOfE)
-          return at(e, 'reordered', `${n(e.seq)} appears before ${n(s0 + 1)}: records are out of order`);
+        if ((e.prev === next.hash && e.seq === next.seq + 1) || diag.predOfE) return reordered(e);
         return inserted(e);
       }
       if (diag.gapEntry) {
-        if (diag.gapEntry.sc) return at(e, 'reordered', `${n(e.seq)} appears before ${n(s0 + 1)}: records are out of order`);
+        if (diag.gapEntry.sc) return reordered(e);
+        if (diag.gapEntry.moved)
+          return reordered(diag.gapEntry, `record ${n(diag.gapEntry.seq)} was removed from its place and re-added later, unchanged`);
         return at(diag.gapEntry, 'edited', `record ${n(diag.gapEntry.seq)} was removed from its place and a changed copy added later`, diag.gapEntry.seq);
       }
       const range = e.seq - 1 > s0 + 1 ? `records #${s0 + 1}–#${e.seq - 1} are` : `record #${s0 + 1} is`;

@@ -3,6 +3,7 @@ import type { AgentRunner } from '../agent/runner.js';
 import type { ApprovalFlow } from '../approvals/approval-flow.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Gate } from '../policy/gate.js';
+import type { HomePublisher } from '../slack/home-publisher.js';
 import type { ToolExecutor } from '../tools/tool-executor.js';
 import type { LinkedAccountStore } from '../vault/linked-accounts.js';
 
@@ -13,6 +14,7 @@ export interface ListenerDeps {
   accounts: LinkedAccountStore;
   flow: ApprovalFlow;
   audit: AuditLog;
+  home: HomePublisher;
   gate: Gate;
   executor: ToolExecutor;
   logger: Logger;

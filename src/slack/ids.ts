@@ -6,4 +6,9 @@ export const ACTIONS = {
   approveWithMfa: 'approval_approve_mfa',
   secondApprove: 'approval_second_approve',
   cancelCiba: 'approval_cancel_ciba',
+  auditAgent: 'audit_filter_agent',
+  auditOutcome: 'audit_filter_outcome',
+  auditHighRisk: 'audit_filter_high_risk',
+  auditOlder: 'audit_page_older',
+  auditNewer: 'audit_page_newer',
 } as const;

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { ACTIONS } from '../../slack/ids.js';
 import type { ListenerDeps } from '../deps.js';
 import { createApprovalButtonListener } from './approval-buttons.js';
+import { createAuditHomeListener } from './audit-home.js';
 
 export function registerActionListeners(app: App, deps: ListenerDeps): void {
   const { flow, logger } = deps;
@@ -11,4 +12,6 @@ export function registerActionListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTIONS.cancelCiba, createApprovalButtonListener({ flow, kind: 'cancel', logger }));
   // A URL button opens the step-up page in the browser; Slack still reports the click, which only needs an ack.
   app.action(ACTIONS.approveWithMfa, async ({ ack }) => ack());
+  const auditHome = createAuditHomeListener(deps.home);
+  for (const id of [ACTIONS.auditAgent, ACTIONS.auditOutcome, ACTIONS.auditHighRisk, ACTIONS.auditOlder, ACTIONS.auditNewer]) app.action(id, auditHome);
 }

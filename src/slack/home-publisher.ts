@@ -1,0 +1,59 @@
+import type { WebClient } from '@slack/web-api';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { SlackIdentity } from '../identity.js';
+import type { Policy } from '../policy/types.js';
+import type { LinkedAccountStore } from '../vault/linked-accounts.js';
+import { AUDIT_PAGE_SIZE, type AuditViewState, buildAuditBlocks } from './blocks/audit-home.js';
+import { buildHomeView } from './blocks/home.js';
+
+export interface HomePublisher {
+  publish(client: WebClient, who: SlackIdentity, state?: AuditViewState): Promise<void>;
+}
+
+/** Reads the state a Home view carries (filters, paging); anything unreadable means "defaults". */
+export function readViewState(privateMetadata: string | undefined): AuditViewState {
+  try {
+    const parsed = JSON.parse(privateMetadata ?? '{}') as AuditViewState;
+    return typeof parsed === 'object' && parsed ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * App Home: the person's link status and the audit trail. Everyone sees their own records; the
+ * admins the policy names see the whole workspace.
+ */
+export function createHomePublisher({
+  accounts,
+  audit,
+  policy,
+  plannerName,
+}: {
+  accounts: LinkedAccountStore;
+  audit: AuditLog;
+  policy: Policy;
+  plannerName: string;
+}): HomePublisher {
+  return {
+    async publish(client, who, state = {}) {
+      const admin = policy.admins.includes(who.userId);
+      const [account, records] = await Promise.all([
+        accounts.get(who),
+        audit.latest(who.teamId, AUDIT_PAGE_SIZE + 1, {
+          userId: admin ? undefined : who.userId,
+          agent: state.agent,
+          outcome: state.outcome,
+          highRiskOnly: state.highRiskOnly,
+          before: state.before,
+        }),
+      ]);
+      const home = buildHomeView({ linked: Boolean(account), linkedAt: account?.linkedAt, plannerName });
+      const auditBlocks = buildAuditBlocks(records, state, { scope: admin ? 'workspace' : 'mine', hasOlder: records.length > AUDIT_PAGE_SIZE });
+      await client.views.publish({
+        user_id: who.userId,
+        view: { ...home, blocks: [...home.blocks, { type: 'divider' }, ...auditBlocks], private_metadata: JSON.stringify(state).slice(0, 3000) },
+      });
+    },
+  };
+}
