@@ -72,7 +72,10 @@ describe('every agent action leaves a record, written before it acts', () => {
     try {
       const githubBefore = h.github.requests.length;
       const delivery = await mention(h, ALICE, 'list open pull requests in acme/widgets');
-      const reply = await h.slack.waitFor((c) => c.api === 'chat.postMessage' && c.params.thread_ts === delivery.ts && /audit record/.test(messageText(c)), 10_000);
+      const reply = await h.slack.waitFor(
+        (c) => c.api === 'chat.postMessage' && c.params.thread_ts === delivery.ts && /audit record/.test(messageText(c)),
+        10_000,
+      );
       expect(messageText(reply)).toMatch(/couldn't write the audit record, so I did nothing/);
       expect(h.github.requests.length).toBe(githubBefore);
     } finally {

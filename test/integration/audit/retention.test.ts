@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deriveAuditKey } from '../../../src/audit/signing.js';
 import { createAuditRetention, RetentionRefusedError } from '../../../src/audit/retention.js';
+import { deriveAuditKey } from '../../../src/audit/signing.js';
 import { verifyWorkspace } from '../../../src/audit/verify.js';
 import { AUDIT_KEY, type AuditFixture, appendMany, createAuditFixture, rawEntries, silentLogger } from './support.js';
 
@@ -10,7 +10,16 @@ describe('retention', () => {
   let f: AuditFixture;
   let now: number;
   const verify = (key = AUDIT_KEY) => verifyWorkspace(f.audit, f.store, 'T0001', key);
-  const retention = () => createAuditRetention({ redis: f.t.redis, auditLog: f.audit, anchors: f.anchors, anchorStore: f.store, key: AUDIT_KEY, logger: silentLogger(), clock: () => now });
+  const retention = () =>
+    createAuditRetention({
+      redis: f.t.redis,
+      auditLog: f.audit,
+      anchors: f.anchors,
+      anchorStore: f.store,
+      key: AUDIT_KEY,
+      logger: silentLogger(),
+      clock: () => now,
+    });
 
   beforeEach(async () => {
     now = Date.parse('2025-03-01T00:00:00Z');

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { type AuditAnchors, type AnchorStore, createAuditAnchors, createFileAnchorStore } from '../../../src/audit/anchor.js';
+import { type AnchorStore, type AuditAnchors, createAuditAnchors, createFileAnchorStore } from '../../../src/audit/anchor.js';
 import { type AuditLog, createAuditLog } from '../../../src/audit/audit-log.js';
 import { canonicalJson } from '../../../src/audit/chain.js';
 import type { AuditInput } from '../../../src/audit/record.js';

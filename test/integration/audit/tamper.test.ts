@@ -39,7 +39,18 @@ describe('tampering with the real audit stream', () => {
 
   it('XADD of a forged entry (a copy of an earlier record): reported inserted', async () => {
     const [copy] = (await rawEntries(f.t.redis, key)).slice(9, 10);
-    const forgedId = await f.t.redis.xadd(key, '*', 'seq', copy!.fields.seq!, 'hash', copy!.fields.hash!, 'prev', copy!.fields.prev!, 'record', copy!.fields.record!);
+    const forgedId = await f.t.redis.xadd(
+      key,
+      '*',
+      'seq',
+      copy!.fields.seq!,
+      'hash',
+      copy!.fields.hash!,
+      'prev',
+      copy!.fields.prev!,
+      'record',
+      copy!.fields.record!,
+    );
     expect(await verify()).toMatchObject({ ok: false, firstBad: { id: forgedId, problem: 'inserted' } });
   });
 
@@ -148,7 +159,13 @@ describe('tampering with the real audit stream', () => {
   it('a forged checkpoint (not signed with the audit key) is reported, not trusted', async () => {
     await f.anchors.checkpoint('T0001');
     await f.t.redis.xdel(key, records[29]!.id);
-    const forged = signAnchor(Buffer.alloc(32, 9), { teamId: 'T0001', count: 29, head: (await f.audit.head('T0001')).hash, id: records[28]!.id, at: new Date().toISOString() });
+    const forged = signAnchor(Buffer.alloc(32, 9), {
+      teamId: 'T0001',
+      count: 29,
+      head: (await f.audit.head('T0001')).hash,
+      id: records[28]!.id,
+      at: new Date().toISOString(),
+    });
     await f.store.append(forged);
     expect(await verify()).toMatchObject({ ok: false, firstBad: { problem: 'bad_anchor' } });
   });

@@ -25,7 +25,9 @@ const expectBreak = (verdict: ReturnType<typeof verifyChain>, expected: Partial<
 
 describe('canonical JSON', () => {
   it('sorts keys at every depth and leaves out undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: undefined, x: 'é' }], c: null }, u: undefined })).toBe('{"a":{"c":null,"d":[3,{"x":"é","z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: undefined, x: 'é' }], c: null }, u: undefined })).toBe(
+      '{"a":{"c":null,"d":[3,{"x":"é","z":1}]},"b":1}',
+    );
   });
 
   it('gives the same text, and so the same hash, whatever order the keys were written in', () => {
@@ -215,7 +217,8 @@ describe('what the chain alone cannot see (why anchors and the HMAC key are mand
 
 describe('retention markers', () => {
   const key = Buffer.alloc(32, 7);
-  const isMarkerValid = (k: Buffer) => (_record: Record<string, unknown>, st: Parameters<typeof isRetentionSignatureValid>[2]) => isRetentionSignatureValid(k, 'T0001', st);
+  const isMarkerValid = (k: Buffer) => (_record: Record<string, unknown>, st: Parameters<typeof isRetentionSignatureValid>[2]) =>
+    isRetentionSignatureValid(k, 'T0001', st);
 
   /** A chain of n records, a marker stating #1..#r were removed, then the removal. */
   function trimmed(n: number, r: number, signingKey = key) {
@@ -240,7 +243,12 @@ describe('retention markers', () => {
   it('a stream that starts after a validly signed marker verifies', () => {
     const { before, after } = trimmed(20, 12);
     expect(verifyChain(before, { isMarkerValid: isMarkerValid(key) }).ok).toBe(true);
-    expect(verifyChain(after, { isMarkerValid: isMarkerValid(key), expectedHead: anchorOf(after) })).toMatchObject({ ok: true, count: 9, firstSeq: 13, headSeq: 21 });
+    expect(verifyChain(after, { isMarkerValid: isMarkerValid(key), expectedHead: anchorOf(after) })).toMatchObject({
+      ok: true,
+      count: 9,
+      firstSeq: 13,
+      headSeq: 21,
+    });
   });
 
   it('a marker signed with another key is a bad marker', () => {

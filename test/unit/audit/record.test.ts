@@ -4,7 +4,9 @@ import { isHighRisk, parseAuditInput, TEXT_LIMITS } from '../../../src/audit/rec
 
 // Assembled at run time so no scanner mistakes these fixtures for real credentials.
 const fake = (prefix: string, body: string) => `${prefix}${body}`;
-const JWT = ['eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9', 'eyJzdWIiOiJhdXRoMHwxMjMiLCJhdWQiOiJhZ2VudGh1YiJ9', 'c2lnbmF0dXJlLWJ5dGVzLWhlcmUtMDEyMzQ1Njc4OQ'].join('.');
+const JWT = ['eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9', 'eyJzdWIiOiJhdXRoMHwxMjMiLCJhdWQiOiJhZ2VudGh1YiJ9', 'c2lnbmF0dXJlLWJ5dGVzLWhlcmUtMDEyMzQ1Njc4OQ'].join(
+  '.',
+);
 const LONG_GHS = fake('ghs_', 'A1b2C3d4_'.repeat(30));
 
 const base = { teamId: 'T0001', userId: 'U0001', agent: 'github', kind: 'tool_call_started', action: 'merge PR #42 in acme/api' } as const;
