@@ -78,6 +78,10 @@ const schema = z
     ),
     AGENTHUB_ENCRYPTION_KEY: encryptionKey,
     AGENTHUB_POLICY: optional,
+    AGENTHUB_AUDIT_ANCHOR_DIR: optional.transform((v) => v ?? './audit-anchors'),
+    AGENTHUB_AUDIT_RETENTION_DAYS: optional
+      .transform((v) => (v === undefined ? undefined : /^\d{1,6}$/.test(v) ? Number(v) : Number.NaN))
+      .pipe(z.number({ error: 'must be a whole number of days (1 or more)' }).int().min(1, { error: 'must be a whole number of days (1 or more)' }).optional()),
     LOG_LEVEL: optional.pipe(z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }).default('info')),
   })
   .transform((e) => ({
@@ -109,6 +113,7 @@ const schema = z
     redisUrl: e.REDIS_URL,
     encryptionKey: Buffer.from(e.AGENTHUB_ENCRYPTION_KEY, 'base64'),
     policyPath: e.AGENTHUB_POLICY,
+    audit: { anchorDir: e.AGENTHUB_AUDIT_ANCHOR_DIR, retentionDays: e.AGENTHUB_AUDIT_RETENTION_DAYS },
     logLevel: e.LOG_LEVEL,
   }));
 

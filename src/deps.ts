@@ -9,7 +9,10 @@ import { type ApprovalFlow, createApprovalFlow } from './approvals/approval-flow
 import { type ApprovalRecord, type ApprovalStore, createApprovalStore, SYSTEM } from './approvals/approval-store.js';
 import { createCibaClient } from './approvals/ciba/ciba-client.js';
 import { type CibaPoller, cibaRequestFromStart, createCibaPoller } from './approvals/ciba/ciba-poller.js';
+import { createAuditAnchors, createFileAnchorStore } from './audit/anchor.js';
 import { type AuditLog, createAuditLog } from './audit/audit-log.js';
+import { createAuditRetention } from './audit/retention.js';
+import { deriveAuditKey } from './audit/signing.js';
 import { createHopStore } from './auth/browser-hops.js';
 import { createOidcClient } from './auth/oidc-client.js';
 import { createStepUp, type StepUp, StepUpNotApplied } from './auth/step-up.js';
@@ -59,11 +62,13 @@ export interface Deps {
   close(): Promise<void>;
 }
 
-export type DepsConfig = Pick<Config, 'auth0' | 'github' | 'llm' | 'redisUrl' | 'encryptionKey' | 'slack' | 'http' | 'policyPath'>;
+export type DepsConfig = Pick<Config, 'auth0' | 'github' | 'llm' | 'redisUrl' | 'encryptionKey' | 'slack' | 'http' | 'policyPath' | 'audit'>;
 
 /** Checkpoints of finished conversations fade after this long; a follow-up weeks later starts afresh. */
 const CHECKPOINT_TTL_SECONDS = 30 * 24 * 60 * 60;
 const EXPIRY_SWEEP_MS = 5_000;
+const ANCHOR_INTERVAL_MS = 5 * 60_000;
+const RETENTION_INTERVAL_MS = 6 * 60 * 60_000;
 
 export const ALL_TOOLS: readonly ToolDefinition[] = [...githubTools, ...githubIssueTools, ...githubWriteTools];
 
@@ -79,6 +84,11 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
   const policy = overrides.policy ?? (config.policyPath ? loadPolicyFile(config.policyPath, { knownTools: ALL_TOOLS.map((t) => t.name) }) : DEFAULT_POLICY);
   const accounts = createLinkedAccountStore({ redis, keys, box: createSecretBox(config.encryptionKey) });
   const audit = createAuditLog({ redis, keys, logger });
+  // Checkpoints (count, head) written outside Redis make truncation of the newest records detectable.
+  const auditKey = deriveAuditKey(config.encryptionKey);
+  const anchorStore = createFileAnchorStore(config.audit.anchorDir);
+  const anchors = createAuditAnchors({ auditLog: audit, store: anchorStore, key: auditKey, logger });
+  const retention = createAuditRetention({ redis, auditLog: audit, anchors, anchorStore, key: auditKey, logger });
   const vault = createTokenVault({
     auth0: { domain: config.auth0.domain, clientId: config.auth0.clientId, clientSecret: config.auth0.clientSecret },
     accounts,
@@ -184,6 +194,8 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
   };
 
   let sweeper: NodeJS.Timeout | undefined;
+  let retentionTimer: NodeJS.Timeout | undefined;
+  let checkpointing: { stop(): Promise<void> } | undefined;
   return {
     redis,
     keys,
@@ -209,9 +221,23 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
         flow.sweepExpired().catch((err) => logger.warn({ err }, 'approval expiry sweep failed'));
       }, EXPIRY_SWEEP_MS);
       sweeper.unref();
+      checkpointing = anchors.startCheckpointing(ANCHOR_INTERVAL_MS);
+      const days = config.audit.retentionDays;
+      if (days) {
+        // One workspace that cannot be trimmed (say, a broken chain) must not stop the others.
+        const trimAll = async () => {
+          for (const teamId of await audit.workspaces()) {
+            await retention.trim(teamId, { keepDays: days }).catch((err) => logger.warn({ err, teamId }, 'audit retention refused for a workspace'));
+          }
+        };
+        retentionTimer = setInterval(() => trimAll().catch((err) => logger.warn({ err }, 'audit retention failed')), RETENTION_INTERVAL_MS);
+        retentionTimer.unref();
+      }
     },
     async close() {
       if (sweeper) clearInterval(sweeper);
+      if (retentionTimer) clearInterval(retentionTimer);
+      await checkpointing?.stop();
       await ciba.stop();
       if (!overrides.redis) redis.disconnect();
     },

@@ -5,8 +5,10 @@ import type { Logger } from '../logger.js';
 import type { AuditLog } from './audit-log.js';
 import { type ChainEntry, isSelfConsistent } from './chain.js';
 import { HEX64, STREAM_ID } from './record.js';
-import { isSignatureValid, sign } from './signing.js';
+import { isAnchorSignatureValid, signAnchor } from './signing.js';
 import { verifyStream } from './verify.js';
+
+export { isAnchorSignatureValid, signAnchor };
 
 /**
  * Anchors: signed checkpoints of a workspace's chain, kept outside Redis.
@@ -55,17 +57,6 @@ export const anchorSchema = z.strictObject({
   at: z.string(),
   signature: z.string(),
 });
-
-const signedFields = (a: Omit<Anchor, 'signature'>) => ({ teamId: a.teamId, count: a.count, head: a.head, id: a.id, at: a.at });
-
-export function signAnchor(key: Buffer, anchor: Omit<Anchor, 'signature'>): Anchor {
-  const fields = signedFields(anchor);
-  return { ...fields, signature: sign(key, 'anchor', fields) };
-}
-
-export function isAnchorSignatureValid(key: Buffer, anchor: Anchor): boolean {
-  return isSignatureValid(key, 'anchor', signedFields(anchor), anchor.signature);
-}
 
 const SUFFIX = '.anchors.jsonl';
 // Team ids become file names: escape everything that could leave the directory or confuse a file system.

@@ -173,7 +173,14 @@ export function chainEntryFromStream(id: string, raw: string[]): ChainEntry {
   } catch {
     record = undefined;
   }
-  return { id, seq: f.seq !== undefined && SEQ.test(f.seq) ? Number(f.seq) : Number.NaN, prev: f.prev ?? '', hash: f.hash ?? '', record };
+  return {
+    id,
+    seq: f.seq !== undefined && SEQ.test(f.seq) ? Number(f.seq) : Number.NaN,
+    prev: f.prev ?? '',
+    hash: f.hash ?? '',
+    record,
+    ...(record ? { canonical: f.record } : {}),
+  };
 }
 
 /** The record of an entry, if it has the fields every record has (for reading, not verifying). */
@@ -293,13 +300,20 @@ export function createAuditLog({ redis, keys, logger, clock = Date.now, timeoutM
 
   async function* entries(teamId: string, { from = '-', to = '+', pageSize = 1000 }: { from?: string; to?: string; pageSize?: number } = {}) {
     const key = streamKey(teamId);
-    let start = from;
+    const fetch = (start: string) => {
+      const pending = redis.xrange(key, start, to, 'COUNT', pageSize);
+      pending.catch(() => {}); // awaited below; this only keeps an abandoned prefetch from being "unhandled"
+      return pending;
+    };
+    // The next page is requested before this one is handed out, so Redis works while we verify.
+    let pending = fetch(from);
     for (;;) {
-      const page = await redis.xrange(key, start, to, 'COUNT', pageSize);
+      const page = await pending;
       if (page.length === 0) return;
+      const more = page.length === pageSize;
+      if (more) pending = fetch(`(${page[page.length - 1]![0]}`);
       yield page.map(([id, raw]) => chainEntryFromStream(id, raw));
-      if (page.length < pageSize) return;
-      start = `(${page[page.length - 1]![0]}`;
+      if (!more) return;
     }
   }
 

@@ -69,6 +69,12 @@ export interface ChainEntry {
   prev: string;
   hash: string;
   record: Record<string, unknown> | undefined;
+  /**
+   * The stored record text, when read from Redis. It is the canonical JSON that was hashed, so it
+   * is hashed as stored (no need to re-serialise); text that is not canonical then fails, as any
+   * change to what was stored should.
+   */
+  canonical?: string;
 }
 
 export type ChainProblem = 'edited' | 'missing' | 'inserted' | 'reordered' | 'truncated' | 'bad_marker';
@@ -124,7 +130,7 @@ export function isSelfConsistent(entry: ChainEntry): boolean {
     HEX64.test(entry.hash) &&
     (() => {
       try {
-        return computeHash(entry.prev, r) === entry.hash;
+        return (entry.canonical !== undefined ? hashLink(entry.prev, entry.canonical) : computeHash(entry.prev, r)) === entry.hash;
       } catch {
         return false;
       }
@@ -235,7 +241,7 @@ export function createChainVerifier(options: ChainVerifyOptions = {}): ChainVeri
   function start(first: Seen, second: Seen | undefined) {
     started = true;
     // A well-formed second entry with a lower seq means the first is out of place, not the start of a trimmed stream.
-    const firstOutOfPlace = second !== undefined && second.sc && second.seq < first.seq;
+    const firstOutOfPlace = second?.sc === true && second.seq < first.seq;
     if (first.sc && first.seq > 1 && !firstOutOfPlace) {
       s = first.seq - 1;
       h = first.prev;
@@ -248,7 +254,7 @@ export function createChainVerifier(options: ChainVerifyOptions = {}): ChainVeri
   function classify(): ChainBreak {
     const { e, s: s0, h: h0, g } = anomaly!;
     const next = diag.n;
-    const nextLinksGood = next !== undefined && next.sc && next.seq === s0 + 1 && next.prev === h0;
+    const nextLinksGood = next?.sc === true && next.seq === s0 + 1 && next.prev === h0;
     const at = (x: Seen, problem: ChainProblem, detail: string, seq = x.seq): ChainBreak => ({ seq, id: x.id, problem, detail });
     const inserted = (x: Seen) => at(x, 'inserted', `an entry claiming to be ${n(x.seq)} was inserted; it is not part of the chain`);
     const edited = (x: Seen, seq: number) => at(x, 'edited', `record ${n(seq)} was changed after it was written`, seq);
@@ -278,8 +284,7 @@ export function createChainVerifier(options: ChainVerifyOptions = {}): ChainVeri
       }
       if (diag.gapEntry) {
         if (diag.gapEntry.sc) return reordered(e);
-        if (diag.gapEntry.moved)
-          return reordered(diag.gapEntry, `record ${n(diag.gapEntry.seq)} was removed from its place and re-added later, unchanged`);
+        if (diag.gapEntry.moved) return reordered(diag.gapEntry, `record ${n(diag.gapEntry.seq)} was removed from its place and re-added later, unchanged`);
         return at(diag.gapEntry, 'edited', `record ${n(diag.gapEntry.seq)} was removed from its place and a changed copy added later`, diag.gapEntry.seq);
       }
       const range = e.seq - 1 > s0 + 1 ? `records #${s0 + 1}–#${e.seq - 1} are` : `record #${s0 + 1} is`;

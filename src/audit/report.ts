@@ -49,9 +49,11 @@ export async function buildReport(auditLog: AuditLog, { teamIds, since, until }:
   let records = 0;
   const row = (map: Map<string, ReportRow>, teamId: string, name: string) => {
     const k = `${teamId}\n${name}`;
-    let r = map.get(k);
-    if (!r) map.set(k, (r = { teamId, name, ...zero() }));
-    return r;
+    const found = map.get(k);
+    if (found) return found;
+    const created = { teamId, name, ...zero() };
+    map.set(k, created);
+    return created;
   };
   for await (const r of auditRecords(auditLog, { teamIds, since, until })) {
     if (r.kind === 'retention_marker') continue;

@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import type { Anchor } from './anchor.js';
 import { canonicalJson } from './chain.js';
 
 /**
@@ -45,4 +46,15 @@ export function isRetentionSignatureValid(
   st: { firstSeq: number; lastSeq: number; lastHash: string; lastId: string; signature: string },
 ): boolean {
   return isSignatureValid(key, 'retention', retentionPayload(teamId, st), st.signature);
+}
+
+const anchorFields = (a: Omit<Anchor, 'signature'>) => ({ teamId: a.teamId, count: a.count, head: a.head, id: a.id, at: a.at });
+
+export function signAnchor(key: Buffer, anchor: Omit<Anchor, 'signature'>): Anchor {
+  const fields = anchorFields(anchor);
+  return { ...fields, signature: sign(key, 'anchor', fields) };
+}
+
+export function isAnchorSignatureValid(key: Buffer, anchor: Anchor): boolean {
+  return isSignatureValid(key, 'anchor', anchorFields(anchor), anchor.signature);
 }

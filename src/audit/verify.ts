@@ -1,8 +1,7 @@
-import type { Anchor, AnchorStore } from './anchor.js';
-import { isAnchorSignatureValid } from './anchor.js';
+import type { Anchor, AnchorStore, AuditAnchors } from './anchor.js';
 import type { AuditLog } from './audit-log.js';
 import { type ChainBreak, type ChainVerdict, type ChainVerifyOptions, createChainVerifier } from './chain.js';
-import { isRetentionSignatureValid } from './signing.js';
+import { isAnchorSignatureValid, isRetentionSignatureValid } from './signing.js';
 
 export type VerifyProblem = ChainBreak['problem'] | 'bad_anchor';
 
@@ -22,6 +21,9 @@ export interface WorkspaceVerdict {
   signaturesChecked: boolean;
   elapsedMs: number;
 }
+
+/** Where the latest checkpoint comes from: an anchor store, or the anchors service over one. */
+export type AnchorSource = Pick<AnchorStore, 'latest'> | Pick<AuditAnchors, 'latestAnchor'>;
 
 /** Streams one workspace's entries (pages of `pageSize`) through a chain verifier. */
 export async function verifyStream(
@@ -43,10 +45,10 @@ export async function verifyStream(
  * in constant memory. With the key, the anchor's and every retention marker's signature are
  * checked too; without it they are checked for shape only, and the verdict says so.
  */
-export async function verifyWorkspace(auditLog: AuditLog, anchors: AnchorStore | undefined, teamId: string, key?: Buffer): Promise<WorkspaceVerdict> {
+export async function verifyWorkspace(auditLog: AuditLog, anchors: AnchorSource | undefined, teamId: string, key?: Buffer): Promise<WorkspaceVerdict> {
   const started = performance.now();
   const signaturesChecked = key !== undefined;
-  const anchor = await anchors?.latest(teamId);
+  const anchor = anchors === undefined ? undefined : 'latest' in anchors ? await anchors.latest(teamId) : await anchors.latestAnchor(teamId);
   const done = (v: Omit<WorkspaceVerdict, 'teamId' | 'signaturesChecked' | 'elapsedMs' | 'anchor'>): WorkspaceVerdict => ({
     teamId,
     ...v,

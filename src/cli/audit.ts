@@ -247,14 +247,19 @@ function isEntryPoint(): boolean {
   }
 }
 
+/** Exits once stdout and stderr have flushed: a client's pending connect timer must not hold the process open. */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 if (isEntryPoint()) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err) => {
-      process.stderr.write(`audit: ${(err as Error)?.message ?? String(err)}\n`);
-      process.exitCode = 2;
-    },
-  );
+  // `… | head` closes the pipe early: that is the reader's choice, not a failure.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+  });
+  main(process.argv.slice(2)).then(exitWhenFlushed, (err) => {
+    process.stderr.write(`audit: ${(err as Error)?.message ?? String(err)}\n`);
+    exitWhenFlushed(2);
+  });
 }

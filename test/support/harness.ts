@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Planner } from '../../src/agent/planners/planner.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeps, type Deps } from '../../src/deps.js';
@@ -82,6 +85,7 @@ export async function startHarness({ groq = false, planner, policy }: { groq?: b
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
+    AGENTHUB_AUDIT_ANCHOR_DIR: mkdtempSync(join(tmpdir(), 'agenthub-anchors-')),
     ...(groqUrl ? { GROQ_API_KEY: 'gsk_testkey0000000000', GROQ_BASE_URL: groqUrl } : {}),
   });
   const parsedPolicy = policy ? parsePolicy(policy, 'test-policy.yaml') : undefined;

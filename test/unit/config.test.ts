@@ -226,8 +226,11 @@ describe('CONFIG_VARIABLES', () => {
     expect(CONFIG_VARIABLES).toEqual(expect.arrayContaining(CONTRACT_ENVIRONMENT_TABLE));
   });
 
-  it('lists only variables the contract names (the table, plus AGENTHUB_MODE from the commands section)', () => {
-    const documented = new Set([...CONTRACT_ENVIRONMENT_TABLE, 'AGENTHUB_MODE']);
+  /** Added beyond the contract (audit anchors and retention); documented in the README's Environment table. */
+  const EXTENSIONS = ['AGENTHUB_AUDIT_ANCHOR_DIR', 'AGENTHUB_AUDIT_RETENTION_DAYS'];
+
+  it('lists only variables the contract names (the table, AGENTHUB_MODE from the commands section, and the documented extensions)', () => {
+    const documented = new Set([...CONTRACT_ENVIRONMENT_TABLE, 'AGENTHUB_MODE', ...EXTENSIONS]);
     expect(CONFIG_VARIABLES.filter((name) => !documented.has(name))).toEqual([]);
   });
 

@@ -131,6 +131,7 @@ describe('the audit log on real Redis', () => {
     await appendMany(f.audit, 'T0001', 3);
     const verdict = await verifyWorkspace(f.audit, f.store, 'T0001', AUDIT_KEY);
     expect(verdict).toMatchObject({ ok: true, count: 13, anchor: { count: 10 }, signaturesChecked: true });
+    expect(await verifyWorkspace(f.audit, f.anchors, 'T0001', AUDIT_KEY)).toMatchObject({ ok: true, anchor: { count: 10 } });
   });
 
   it('periodic checkpointing anchors every workspace', async () => {
