@@ -1,3 +1,4 @@
+import type { CustomRoute } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -14,7 +15,9 @@ import { type AuditLog, createAuditLog } from './audit/audit-log.js';
 import { createAuditRetention } from './audit/retention.js';
 import { deriveAuditKey } from './audit/signing.js';
 import { createHopStore } from './auth/browser-hops.js';
+import { createAuthRoutes } from './auth/callback.js';
 import { createOidcClient } from './auth/oidc-client.js';
+import { createSignIn, type SignIn } from './auth/sign-in.js';
 import { createStepUp, type StepUp, StepUpNotApplied } from './auth/step-up.js';
 import type { Config } from './config.js';
 import { githubBinding } from './integrations/github/binding.js';
@@ -26,6 +29,7 @@ import { DEFAULT_POLICY, loadPolicyFile } from './policy/policy-file.js';
 import type { Policy } from './policy/types.js';
 import { createSlackApprovalPresenter } from './slack/approval-presenter.js';
 import { slackClientOptions } from './slack/client-options.js';
+import { handleAgentRequest } from './slack/handle-agent-request.js';
 import { createHomePublisher, type HomePublisher } from './slack/home-publisher.js';
 import { createKeys, type Keys } from './store/keys.js';
 import { createRedis } from './store/redis.js';
@@ -51,6 +55,9 @@ export interface Deps {
   runner: AgentRunner;
   flow: ApprovalFlow;
   stepUp: StepUp;
+  signIn: SignIn;
+  /** Browser routes: step-up and sign-in starts, and their shared callback. */
+  authRoutes: CustomRoute[];
   ciba: CibaPoller;
   audit: AuditLog;
   home: HomePublisher;
@@ -129,10 +136,11 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     clientSecret: config.auth0.clientSecret,
     redirectUri: `${config.http.publicUrl}/auth/callback`,
   });
+  const hops = createHopStore({ redis, keys });
   const stepUp = createStepUp({
     redis,
     keys,
-    hops: createHopStore({ redis, keys }),
+    hops,
     oidc,
     publicUrl: config.http.publicUrl,
     accounts,
@@ -172,6 +180,42 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
   };
 
   const slackClient = new WebClient(config.slack.botToken, slackClientOptions(config.slack));
+  const signIn = createSignIn({
+    redis,
+    keys,
+    hops,
+    oidc,
+    accounts,
+    publicUrl: config.http.publicUrl,
+    logger,
+    // Linked: say so, record it, and carry on with the request that needed it, without asking again.
+    onSignedIn: async ({ who, auth0Sub, resume }) => {
+      await audit.append({
+        teamId: who.teamId,
+        userId: who.userId,
+        agent: 'agenthub',
+        kind: 'sign_in',
+        action: 'linked Slack account to Auth0',
+        target: auth0Sub,
+        outcome: 'ok',
+      });
+      const dm = await slackClient.conversations.open({ users: who.userId });
+      if (dm.channel?.id) {
+        await slackClient.chat.postMessage({
+          channel: dm.channel.id,
+          text: ':white_check_mark: Your Slack account is now linked to AgentHub. Agents can act for you with short-lived Token Vault tokens; `/agenthub permissions` shows what they may do.',
+        });
+      }
+      if (resume) {
+        await handleAgentRequest(
+          slackClient,
+          { who, channel: resume.channel, threadTs: resume.threadTs, text: resume.text },
+          { runner, flow, audit, plannerName: planner.name, logger, signIn },
+        );
+      }
+    },
+  });
+  const authRoutes = createAuthRoutes({ hops, logger, features: [stepUp, signIn] });
   const presenter = createSlackApprovalPresenter({
     client: slackClient,
     approvals,
@@ -210,9 +254,11 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     runner,
     flow,
     stepUp,
+    signIn,
+    authRoutes,
     ciba,
     audit,
-    home: createHomePublisher({ accounts, audit, policy, plannerName: planner.name }),
+    home: createHomePublisher({ accounts, audit, approvals, tools: ALL_TOOLS, policy, plannerName: planner.name }),
     graphDeps,
     plannerName: planner.name,
     startBackground() {

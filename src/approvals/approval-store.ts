@@ -148,6 +148,8 @@ export interface ApprovalStore {
   /** Pending approvals whose time is up. */
   dueForExpiry(now: number, limit?: number): Promise<string[]>;
   forgetExpiry(id: string): Promise<void>;
+  /** This person's approvals still waiting for a decision, newest first. */
+  pendingFor(teamId: string, userId: string): Promise<ApprovalRecord[]>;
 }
 
 const KEEP_AFTER_EXPIRY_SECONDS = 7 * 24 * 60 * 60;
@@ -180,7 +182,11 @@ export function createApprovalStore({ redis, keys }: { redis: Redis; keys: Keys 
       const record: ApprovalRecord = { ...fields, version: 1, status: 'pending', cards: [] };
       const ttl = Math.max(60, Math.ceil((fields.expiresAt - Date.now()) / 1000) + KEEP_AFTER_EXPIRY_SECONDS);
       const created = (await redis.set(keyOf(fields.id), JSON.stringify(record), 'EX', ttl, 'NX')) === 'OK';
-      if (created) await redis.zadd(expiryKey, fields.expiresAt, fields.id);
+      if (created) {
+        await redis.zadd(expiryKey, fields.expiresAt, fields.id);
+        const mine = keys.key('approvals-of', fields.teamId, fields.requesterId);
+        await redis.multi().zadd(mine, fields.createdAt, fields.id).expire(mine, ttl).exec();
+      }
       const stored = created ? record : await get(fields.id);
       if (!stored) throw new Error(`Approval ${fields.id} vanished`);
       return { record: stored, created };
@@ -216,6 +222,14 @@ export function createApprovalStore({ redis, keys }: { redis: Redis; keys: Keys 
     },
     async forgetExpiry(id) {
       await redis.zrem(expiryKey, id);
+    },
+    async pendingFor(teamId, userId) {
+      const mine = keys.key('approvals-of', teamId, userId);
+      const ids = await redis.zrevrange(mine, 0, 99);
+      const records = await Promise.all(ids.map(get));
+      const done = ids.filter((_, i) => records[i]?.status !== 'pending');
+      if (done.length) await redis.zrem(mine, ...done);
+      return records.filter((r): r is ApprovalRecord => r?.status === 'pending');
     },
   };
 }

@@ -6,7 +6,8 @@ import { browserRoute, type Page, queryOf } from './pages.js';
 /**
  * GET /auth/callback: the one redirect_uri registered at Auth0 for every browser hop. It takes the
  * hop out of Redis by `state` (single use) and hands it to the handler of its kind. Sign-in and
- * connect plug in by adding their handler to the map; step-up provides `step_up`.
+ * connect plug in by adding their handler to the map; step-up provides `step_up`, sign-in
+ * `sign_in`. An app serves them all through `createAuthRoutes` (below).
  */
 
 export const CALLBACK_PATH = '/auth/callback';
@@ -54,4 +55,33 @@ export function createCallbackRoute({ hops, handlers, logger }: { hops: HopStore
     }
     return handler(hop.payload, { params });
   });
+}
+
+/** What a browser-hop feature (step-up, sign-in, connect) contributes to the app's routes. */
+export interface BrowserHopFeature {
+  /** Its own entry route (e.g. GET /auth/step-up, GET /auth/sign-in). */
+  startRoute: CustomRoute;
+  /** Its entries of the shared callback's kind → handler map. */
+  callbackHandlers: CallbackHandlers;
+}
+
+/**
+ * Every browser-hop route of the app: each feature's start route, then ONE GET /auth/callback
+ * dispatching every feature's hop kinds (Bolt keeps a single handler per path and method, so two
+ * callback routes would silently drop one feature). Two features claiming the same hop kind or
+ * the same start path is a wiring mistake and throws.
+ */
+export function createAuthRoutes({ hops, logger, features }: { hops: HopStore; logger: Logger; features: BrowserHopFeature[] }): CustomRoute[] {
+  const handlers: CallbackHandlers = {};
+  const paths = new Set<string>([CALLBACK_PATH]);
+  for (const feature of features) {
+    if (paths.has(feature.startRoute.path)) throw new Error(`Two browser routes for ${feature.startRoute.path}`);
+    paths.add(feature.startRoute.path);
+    for (const [kind, handler] of Object.entries(feature.callbackHandlers) as Array<[HopKind, CallbackHandler | undefined]>) {
+      if (!handler) continue;
+      if (handlers[kind]) throw new Error(`Two callback handlers for browser hops of kind ${kind}`);
+      handlers[kind] = handler;
+    }
+  }
+  return [...features.map((f) => f.startRoute), createCallbackRoute({ hops, handlers, logger })];
 }

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { AgentRunner } from '../agent/runner.js';
 import type { ApprovalFlow } from '../approvals/approval-flow.js';
+import type { ApprovalStore } from '../approvals/approval-store.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { SignIn } from '../auth/sign-in.js';
 import type { Gate } from '../policy/gate.js';
 import type { HomePublisher } from '../slack/home-publisher.js';
 import type { ToolExecutor } from '../tools/tool-executor.js';
@@ -13,6 +15,8 @@ export interface ListenerDeps {
   plannerName: string;
   accounts: LinkedAccountStore;
   flow: ApprovalFlow;
+  signIn: SignIn;
+  approvals: ApprovalStore;
   audit: AuditLog;
   home: HomePublisher;
   gate: Gate;

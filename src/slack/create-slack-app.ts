@@ -17,7 +17,7 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 export interface SlackAppOptions {
   slack: Config['slack'];
   http: Pick<Config['http'], 'port' | 'host'>;
-  deps: ListenerDeps & { redis: Redis; keys: Keys; stepUp: { routes: CustomRoute[] } };
+  deps: ListenerDeps & { redis: Redis; keys: Keys; authRoutes: CustomRoute[] };
   logger: Logger;
   /** When known, Bolt skips its auth.test call at start-up. */
   botIdentity?: { botId: string; botUserId: string };
@@ -39,7 +39,7 @@ export interface SlackApp {
 export function createSlackApp({ slack, http, deps, logger, botIdentity, routes = [] }: SlackAppOptions): SlackApp {
   const boltLogger = toBoltLogger(logger);
   boltLogger.setLevel(logger.level === 'debug' ? LogLevel.DEBUG : LogLevel.INFO);
-  const customRoutes: CustomRoute[] = [createHealthRoute({ redis: deps.redis }), ...deps.stepUp.routes, ...routes];
+  const customRoutes: CustomRoute[] = [createHealthRoute({ redis: deps.redis }), ...deps.authRoutes, ...routes];
   const clientOptions = slackClientOptions(slack);
 
   const identity = botIdentity ? { botId: botIdentity.botId, botUserId: botIdentity.botUserId } : {};

@@ -5,10 +5,12 @@ import type { AgentRunner, TurnResult } from '../agent/runner.js';
 import type { ApprovalFlow } from '../approvals/approval-flow.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AuditRecord } from '../audit/record.js';
+import type { SignIn } from '../auth/sign-in.js';
 import { describeForUser } from '../errors.js';
 import type { SlackIdentity } from '../identity.js';
 import { scrubSecrets } from '../security/scrub-secrets.js';
 import { buildReply, buildWorkingMessage } from './blocks/reply.js';
+import { buildSignInPrompt } from './blocks/sign-in.js';
 import { clip } from './mrkdwn.js';
 
 /** Longer requests are refused: nobody types this much, and it would only cost model tokens. */
@@ -24,6 +26,8 @@ export interface AgentRequest {
 
 export interface AgentRequestDeps {
   runner: AgentRunner;
+  /** Private sign-in links for people not linked yet; the request continues after sign-in. */
+  signIn: Pick<SignIn, 'linkFor'>;
   audit: AuditLog;
   flow: ApprovalFlow;
   plannerName: string;
@@ -89,6 +93,12 @@ export async function handleAgentRequest(client: WebClient, request: AgentReques
     // The approval cards and the "waiting" note replace the progress message; the result comes after the decision.
     await deps.flow.present(result.approvalId, working.ts);
     return;
+  }
+  if (result.status === 'halted' && result.code === 'not_linked') {
+    // The link is private: only the person who asked can complete it, and it carries their request.
+    const url = await deps.signIn.linkFor({ who: request.who, resume: { channel: request.channel, threadTs: request.threadTs, text: request.text } });
+    await client.chat.postEphemeral({ channel: request.channel, user: request.who.userId, thread_ts: request.threadTs, ...buildSignInPrompt(url) });
+    result.text = "Your Slack account isn't linked to AgentHub yet. I sent you a private sign-in link; once you've signed in I'll carry on with this request.";
   }
   const reply = buildReply(result, { planner: deps.plannerName });
   try {

@@ -1,10 +1,13 @@
 import type { WebClient } from '@slack/web-api';
+import type { ApprovalStore } from '../approvals/approval-store.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { SlackIdentity } from '../identity.js';
 import type { Policy } from '../policy/types.js';
+import type { ToolDefinition } from '../tools/tool-definition.js';
 import type { LinkedAccountStore } from '../vault/linked-accounts.js';
 import { AUDIT_PAGE_SIZE, type AuditViewState, buildAuditBlocks } from './blocks/audit-home.js';
 import { buildHomeView } from './blocks/home.js';
+import { buildPermissionsBlocks, summarizePermissions } from './permissions.js';
 
 export interface HomePublisher {
   publish(client: WebClient, who: SlackIdentity, state?: AuditViewState): Promise<void>;
@@ -27,19 +30,23 @@ export function readViewState(privateMetadata: string | undefined): AuditViewSta
 export function createHomePublisher({
   accounts,
   audit,
+  approvals,
+  tools,
   policy,
   plannerName,
 }: {
   accounts: LinkedAccountStore;
   audit: AuditLog;
+  approvals: ApprovalStore;
+  tools: readonly ToolDefinition[];
   policy: Policy;
   plannerName: string;
 }): HomePublisher {
   return {
     async publish(client, who, state = {}) {
       const admin = policy.admins.includes(who.userId);
-      const [account, records] = await Promise.all([
-        accounts.get(who),
+      const [permissions, records] = await Promise.all([
+        summarizePermissions({ who, accounts, audit, approvals, policy, tools }),
         audit.latest(who.teamId, AUDIT_PAGE_SIZE + 1, {
           userId: admin ? undefined : who.userId,
           agent: state.agent,
@@ -48,11 +55,15 @@ export function createHomePublisher({
           before: state.before,
         }),
       ]);
-      const home = buildHomeView({ linked: Boolean(account), linkedAt: account?.linkedAt, plannerName });
+      const home = buildHomeView({ plannerName });
       const auditBlocks = buildAuditBlocks(records, state, { scope: admin ? 'workspace' : 'mine', hasOlder: records.length > AUDIT_PAGE_SIZE });
       await client.views.publish({
         user_id: who.userId,
-        view: { ...home, blocks: [...home.blocks, { type: 'divider' }, ...auditBlocks], private_metadata: JSON.stringify(state).slice(0, 3000) },
+        view: {
+          ...home,
+          blocks: [...home.blocks, { type: 'divider' }, ...buildPermissionsBlocks(permissions), { type: 'divider' }, ...auditBlocks],
+          private_metadata: JSON.stringify(state).slice(0, 3000),
+        },
       });
     },
   };

@@ -6,6 +6,7 @@ export const ACTIONS = {
   approveWithMfa: 'approval_approve_mfa',
   secondApprove: 'approval_second_approve',
   cancelCiba: 'approval_cancel_ciba',
+  openSignIn: 'sign_in_open',
   auditAgent: 'audit_filter_agent',
   auditOutcome: 'audit_filter_outcome',
   auditHighRisk: 'audit_filter_high_risk',

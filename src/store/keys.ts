@@ -18,6 +18,7 @@ export type KeyKind =
   | 'approval'
   | 'approval-expiry'
   | 'approval-exec'
+  | 'approvals-of'
   | 'private-read'
   | 'high-risk'
   // CIBA approvals waiting on Auth0 (src/approvals/ciba/ciba-poller.ts): a hash per request and the poll schedule.

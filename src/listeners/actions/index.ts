@@ -12,6 +12,7 @@ export function registerActionListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTIONS.cancelCiba, createApprovalButtonListener({ flow, kind: 'cancel', logger }));
   // A URL button opens the step-up page in the browser; Slack still reports the click, which only needs an ack.
   app.action(ACTIONS.approveWithMfa, async ({ ack }) => ack());
+  app.action(ACTIONS.openSignIn, async ({ ack }) => ack());
   const auditHome = createAuditHomeListener(deps.home);
   for (const id of [ACTIONS.auditAgent, ACTIONS.auditOutcome, ACTIONS.auditHighRisk, ACTIONS.auditOlder, ACTIONS.auditNewer]) app.action(id, auditHome);
 }

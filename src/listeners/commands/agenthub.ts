@@ -19,7 +19,7 @@ export function createAgentHubCommand({ registry, logger }: { registry: Subcomma
     await ack();
     try {
       const reply = await sub.run({ command, args: words.slice(1), client });
-      await respond({ response_type: 'ephemeral', text: reply.text });
+      await respond({ response_type: 'ephemeral', text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) });
     } catch (err) {
       const { text, refId } = describeForUser(err);
       logger.error({ err, refId, subcommand: name }, 'subcommand failed');

@@ -1,4 +1,5 @@
 import type { SlashCommand } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { capabilitiesText } from '../../agent/planners/builtin-planner.js';
 import { clip, escapeMrkdwn } from '../../slack/mrkdwn.js';
@@ -6,6 +7,7 @@ import { clip, escapeMrkdwn } from '../../slack/mrkdwn.js';
 /** What a subcommand answers with: an ephemeral message to the person who typed it. */
 export interface CommandReply {
   text: string;
+  blocks?: KnownBlock[];
 }
 
 export interface SubcommandContext {
