@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Planner } from '../../src/agent/planners/planner.js';
@@ -16,6 +15,7 @@ import { FakeGitHub } from '../fakes/fake-github.js';
 import { FakeGroq } from '../fakes/fake-groq.js';
 import { FakeSlack } from '../fakes/fake-slack.js';
 import { createCapturedLogger } from './log-capture.js';
+import { freePort } from './processes.js';
 import { createTestRedis, type TestRedis } from './redis.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -156,15 +156,4 @@ export async function startHarness({ groq = false, planner, policy }: { groq?: b
       await store.close();
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }

@@ -116,7 +116,7 @@ export async function ephemeralAnswer(h: Harness, responseId: string, timeoutMs 
 }
 
 /** Follows the "Approve with MFA" link like a browser: bot → Auth0 /authorize → bot callback. */
-export async function passStepUp(h: Harness, url: string, login: { sub: string; amr?: string[]; authTimeOffsetSeconds?: number }) {
+export async function passStepUp(h: Harness, url: string, login: Parameters<Harness['oidc']['nextLogin']>[0]) {
   h.oidc.nextLogin(login);
   let next = url;
   for (let hop = 0; hop < 5; hop++) {

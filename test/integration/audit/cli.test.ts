@@ -1,30 +1,10 @@
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../../src/audit/chain.js';
 import type { ChainedRecord } from '../../../src/audit/record.js';
+import { freePort, runEntryPoint } from '../../support/processes.js';
 import { type AuditFixture, appendMany, createAuditFixture, ENCRYPTION_KEY } from './support.js';
 
-/** `node --import tsx src/cli/audit.ts …` as a child process, as an operator (or CI) runs it. */
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/audit.ts', ...args], {
-      cwd: process.cwd(),
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runCli = (args: string[], env: Record<string, string>) => runEntryPoint('src/cli/audit.ts', args, env);
 
 const DAY = 86_400_000;
 
@@ -87,10 +67,7 @@ describe('npm run audit -- verify | export | report', () => {
   });
 
   it('exits 2 with one line when Redis is unreachable', async () => {
-    const probe = createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
-    const port = (probe.address() as { port: number }).port;
-    await new Promise<void>((r) => probe.close(() => r()));
+    const port = await freePort();
     const { code, stdout, stderr } = await runCli(['verify'], { ...env, REDIS_URL: `redis://:s3cret-pass@127.0.0.1:${port}` });
     expect(code).toBe(2);
     expect(stdout).toBe('');
