@@ -17,6 +17,7 @@ import { deriveAuditKey } from './audit/signing.js';
 import { createHopStore } from './auth/browser-hops.js';
 import { createAuthRoutes } from './auth/callback.js';
 import { createOidcClient } from './auth/oidc-client.js';
+import { createRefreshTokenRevoker, type RefreshTokenRevoker } from './auth/refresh-token-revoker.js';
 import { createSignIn, type SignIn } from './auth/sign-in.js';
 import { createStepUp, type StepUp, StepUpNotApplied } from './auth/step-up.js';
 import type { Config } from './config.js';
@@ -55,6 +56,7 @@ export interface Deps {
   runner: AgentRunner;
   flow: ApprovalFlow;
   stepUp: StepUp;
+  revoker: RefreshTokenRevoker;
   signIn: SignIn;
   /** Browser routes: step-up and sign-in starts, and their shared callback. */
   authRoutes: CustomRoute[];
@@ -75,6 +77,7 @@ export type DepsConfig = Pick<Config, 'auth0' | 'github' | 'llm' | 'redisUrl' | 
 const CHECKPOINT_TTL_SECONDS = 30 * 24 * 60 * 60;
 const EXPIRY_SWEEP_MS = 5_000;
 const ANCHOR_INTERVAL_MS = 5 * 60_000;
+const REVOKE_RETRY_MS = 60_000;
 const RETENTION_INTERVAL_MS = 6 * 60 * 60_000;
 
 export const ALL_TOOLS: readonly ToolDefinition[] = [...githubTools, ...githubIssueTools, ...githubWriteTools];
@@ -89,7 +92,9 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
   if (!overrides.redis) redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'Redis connection problem'));
   const keys = overrides.keys ?? createKeys();
   const policy = overrides.policy ?? (config.policyPath ? loadPolicyFile(config.policyPath, { knownTools: ALL_TOOLS.map((t) => t.name) }) : DEFAULT_POLICY);
-  const accounts = createLinkedAccountStore({ redis, keys, box: createSecretBox(config.encryptionKey) });
+  const box = createSecretBox(config.encryptionKey);
+  const accounts = createLinkedAccountStore({ redis, keys, box });
+  const revoker = createRefreshTokenRevoker({ ...config.auth0, redis, keys, box, logger });
   const audit = createAuditLog({ redis, keys, logger });
   // Checkpoints (count, head) written outside Redis make truncation of the newest records detectable.
   const auditKey = deriveAuditKey(config.encryptionKey);
@@ -239,6 +244,7 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
 
   let sweeper: NodeJS.Timeout | undefined;
   let retentionTimer: NodeJS.Timeout | undefined;
+  let revokeRetry: NodeJS.Timeout | undefined;
   let checkpointing: { stop(): Promise<void> } | undefined;
   return {
     redis,
@@ -254,6 +260,7 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     runner,
     flow,
     stepUp,
+    revoker,
     signIn,
     authRoutes,
     ciba,
@@ -268,6 +275,8 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
       }, EXPIRY_SWEEP_MS);
       sweeper.unref();
       checkpointing = anchors.startCheckpointing(ANCHOR_INTERVAL_MS);
+      revokeRetry = setInterval(() => revoker.retryPending().catch((err) => logger.warn({ err }, 'revocation retry failed')), REVOKE_RETRY_MS);
+      revokeRetry.unref();
       const days = config.audit.retentionDays;
       if (days) {
         // One workspace that cannot be trimmed (say, a broken chain) must not stop the others.
@@ -283,6 +292,7 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     async close() {
       if (sweeper) clearInterval(sweeper);
       if (retentionTimer) clearInterval(retentionTimer);
+      if (revokeRetry) clearInterval(revokeRetry);
       await checkpointing?.stop();
       await ciba.stop();
       if (!overrides.redis) redis.disconnect();

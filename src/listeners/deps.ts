@@ -3,11 +3,13 @@ import type { AgentRunner } from '../agent/runner.js';
 import type { ApprovalFlow } from '../approvals/approval-flow.js';
 import type { ApprovalStore } from '../approvals/approval-store.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { RefreshTokenRevoker } from '../auth/refresh-token-revoker.js';
 import type { SignIn } from '../auth/sign-in.js';
 import type { Gate } from '../policy/gate.js';
 import type { HomePublisher } from '../slack/home-publisher.js';
 import type { ToolExecutor } from '../tools/tool-executor.js';
 import type { LinkedAccountStore } from '../vault/linked-accounts.js';
+import type { TokenVault } from '../vault/token-vault.js';
 
 /** What listeners may use; each takes only the parts it needs. */
 export interface ListenerDeps {
@@ -16,6 +18,8 @@ export interface ListenerDeps {
   accounts: LinkedAccountStore;
   flow: ApprovalFlow;
   signIn: SignIn;
+  vault: Pick<TokenVault, 'forget'>;
+  revoker: RefreshTokenRevoker;
   approvals: ApprovalStore;
   audit: AuditLog;
   home: HomePublisher;

@@ -19,6 +19,7 @@ export type KeyKind =
   | 'approval-expiry'
   | 'approval-exec'
   | 'approvals-of'
+  | 'revoke-retry'
   | 'private-read'
   | 'high-risk'
   // CIBA approvals waiting on Auth0 (src/approvals/ciba/ciba-poller.ts): a hash per request and the poll schedule.

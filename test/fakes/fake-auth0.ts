@@ -106,6 +106,13 @@ export class FakeAuth0 extends FakeHttpServer<Auth0Request> {
   /** `'<METHOD> <path>'` → handler. Add endpoints here. */
   private readonly routes: Record<string, Route> = {
     'POST /oauth/token': (r) => this.oauthToken(r),
+    // RFC 7009: 200 whether or not the token was valid; 401 for bad client credentials.
+    'POST /oauth/revoke': (r) => {
+      const { clientId, clientSecret } = this.clientCredentials(r);
+      if (clientId !== this.clientId || clientSecret !== this.clientSecret) return oauthError(401, 'access_denied', 'Unauthorized');
+      if (typeof r.params.token === 'string') this.revokedRefreshTokens.push(r.params.token);
+      return { status: 200, body: '' };
+    },
     [`GET ${PING_PATH}`]: () => ({ status: 204 }),
   };
 
@@ -164,6 +171,9 @@ export class FakeAuth0 extends FakeHttpServer<Auth0Request> {
     this.grants[grantType] = handler;
     return this;
   }
+
+  /** Refresh tokens revoked through POST /oauth/revoke; exchanges with them fail like Auth0's. */
+  readonly revokedRefreshTokens: string[] = [];
 
   /** Whether a user with this `sub` exists (seeded with addUser). */
   hasUser(sub: string): boolean {
@@ -292,7 +302,9 @@ export class FakeAuth0 extends FakeHttpServer<Auth0Request> {
     if (typeof p.connection !== 'string' || !p.connection) return oauthError(400, 'invalid_request', "Missing required parameter: 'connection'");
     if (typeof p.subject_token !== 'string' || !p.subject_token) return oauthError(400, 'invalid_request', "Missing required parameter: 'subject_token'");
 
-    const user = [...this.users.values()].find((u) => u.refreshToken === p.subject_token);
+    const user = this.revokedRefreshTokens.includes(String(p.subject_token))
+      ? undefined
+      : [...this.users.values()].find((u) => u.refreshToken === p.subject_token);
     if (!user) return oauthError(401, 'invalid_grant', 'Unknown or invalid refresh token.');
     const conn = user.connections.get(p.connection);
     if (!conn?.connected) return oauthError(401, 'federated_connection_refresh_token_not_found', 'Federated connection Refresh Token not found.');

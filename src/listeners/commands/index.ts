@@ -3,6 +3,7 @@ import type { ListenerDeps } from '../deps.js';
 import { createAgentHubCommand } from './agenthub.js';
 import { createAuditSubcommand } from './audit-summary.js';
 import { createConnectSubcommand } from './connect.js';
+import { createDisconnectSubcommand } from './disconnect.js';
 import { createPermissionsSubcommand } from './permissions.js';
 import { createPolicySubcommand } from './policy-dry-run.js';
 import { createSubcommands } from './subcommands.js';
@@ -12,6 +13,7 @@ export const SLASH_COMMAND = '/agenthub';
 export function registerCommandListeners(app: App, deps: ListenerDeps): void {
   const registry = createSubcommands({
     connect: createConnectSubcommand(deps),
+    disconnect: createDisconnectSubcommand(deps),
     permissions: createPermissionsSubcommand(deps),
     policy: createPolicySubcommand(deps),
     audit: createAuditSubcommand({ audit: deps.audit, policy: deps.gate.policy }),
