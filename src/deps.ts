@@ -21,6 +21,8 @@ import { createRefreshTokenRevoker, type RefreshTokenRevoker } from './auth/refr
 import { createSignIn, type SignIn } from './auth/sign-in.js';
 import { createStepUp, type StepUp, StepUpNotApplied } from './auth/step-up.js';
 import type { Config } from './config.js';
+import { createRevocations, type Revocations } from './identity/revocations.js';
+import { createAccessRevoker, type RevokeAccess } from './identity/revoke-access.js';
 import { githubBinding } from './integrations/github/binding.js';
 import { githubIssueTools } from './integrations/github/issue-tools.js';
 import { githubTools } from './integrations/github/tools.js';
@@ -56,6 +58,8 @@ export interface Deps {
   runner: AgentRunner;
   flow: ApprovalFlow;
   stepUp: StepUp;
+  revocations: Revocations;
+  revokeAccess: RevokeAccess;
   revoker: RefreshTokenRevoker;
   signIn: SignIn;
   /** Browser routes: step-up and sign-in starts, and their shared callback. */
@@ -101,7 +105,12 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
   const anchorStore = createFileAnchorStore(config.audit.anchorDir);
   const anchors = createAuditAnchors({ auditLog: audit, store: anchorStore, key: auditKey, logger });
   const retention = createAuditRetention({ redis, auditLog: audit, anchors, anchorStore, key: auditKey, logger });
+  const revocations = createRevocations({ redis, keys, logger });
+  const revocationScopeOf = (connection: string) =>
+    connection === config.auth0.connections.google ? 'google' : connection === config.auth0.connections.github ? 'github' : 'all';
   const vault = createTokenVault({
+    // Read before every token use, cached or not: a revocation stops the call on every process.
+    beforeUse: (r) => revocations.assertActive(r.who, revocationScopeOf(r.connection)),
     auth0: { domain: config.auth0.domain, clientId: config.auth0.clientId, clientSecret: config.auth0.clientSecret },
     accounts,
     cache: createTokenCache(),
@@ -195,6 +204,7 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     logger,
     // Linked: say so, record it, and carry on with the request that needed it, without asking again.
     onSignedIn: async ({ who, auth0Sub, resume }) => {
+      await revocations.clear(who);
       await audit.append({
         teamId: who.teamId,
         userId: who.userId,
@@ -242,7 +252,9 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     },
   };
 
+  const revokeAccess = createAccessRevoker({ revocations, vault, approvals, flow, accounts, revoker, audit });
   let sweeper: NodeJS.Timeout | undefined;
+  let revocationFeed: Promise<{ close(): Promise<void> }> | undefined;
   let retentionTimer: NodeJS.Timeout | undefined;
   let revokeRetry: NodeJS.Timeout | undefined;
   let checkpointing: { stop(): Promise<void> } | undefined;
@@ -260,6 +272,8 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     runner,
     flow,
     stepUp,
+    revocations,
+    revokeAccess,
     revoker,
     signIn,
     authRoutes,
@@ -270,6 +284,9 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     plannerName: planner.name,
     startBackground() {
       ciba.start();
+      // Other processes' revocations drop this process's cached tokens at once (the Redis check stays the authority).
+      revocationFeed = revocations.subscribe((who) => vault.forget(who));
+      revocationFeed.catch((err) => logger.warn({ err }, 'could not subscribe to revocations; the per-call check still applies'));
       sweeper = setInterval(() => {
         flow.sweepExpired().catch((err) => logger.warn({ err }, 'approval expiry sweep failed'));
       }, EXPIRY_SWEEP_MS);
@@ -291,6 +308,7 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     },
     async close() {
       if (sweeper) clearInterval(sweeper);
+      await revocationFeed?.then((f) => f.close()).catch(() => undefined);
       if (retentionTimer) clearInterval(retentionTimer);
       if (revokeRetry) clearInterval(revokeRetry);
       await checkpointing?.stop();

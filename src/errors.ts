@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
  */
 export type ErrorCode =
   | 'not_linked'
+  | 'revoked'
   | 'connection_required'
   | 'upstream_unavailable'
   | 'upstream_rejected'

@@ -5,6 +5,7 @@ import type { ApprovalStore } from '../approvals/approval-store.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { RefreshTokenRevoker } from '../auth/refresh-token-revoker.js';
 import type { SignIn } from '../auth/sign-in.js';
+import type { RevokeAccess } from '../identity/revoke-access.js';
 import type { Gate } from '../policy/gate.js';
 import type { HomePublisher } from '../slack/home-publisher.js';
 import type { ToolExecutor } from '../tools/tool-executor.js';
@@ -20,6 +21,7 @@ export interface ListenerDeps {
   signIn: SignIn;
   vault: Pick<TokenVault, 'forget'>;
   revoker: RefreshTokenRevoker;
+  revokeAccess: RevokeAccess;
   approvals: ApprovalStore;
   audit: AuditLog;
   home: HomePublisher;

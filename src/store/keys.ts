@@ -20,6 +20,8 @@ export type KeyKind =
   | 'approval-exec'
   | 'approvals-of'
   | 'revoke-retry'
+  | 'revoked'
+  | 'channel'
   | 'private-read'
   | 'high-risk'
   // CIBA approvals waiting on Auth0 (src/approvals/ciba/ciba-poller.ts): a hash per request and the poll schedule.

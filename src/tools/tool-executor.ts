@@ -37,7 +37,7 @@ export interface ToolExecutor {
 }
 
 /** Failures that stop the run: nothing more can be done until the person acts (sign in, connect). */
-const HALTING = new Set(['not_linked', 'connection_required', 'state_unavailable']);
+const HALTING = new Set(['not_linked', 'revoked', 'connection_required', 'state_unavailable']);
 
 export function createToolExecutor({
   tools,

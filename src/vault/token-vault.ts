@@ -58,6 +58,11 @@ export interface TokenVaultOptions {
   cache: TokenCache;
   /** Human names for connections, for messages ("GitHub" rather than "github"). */
   serviceNames?: Record<string, string>;
+  /**
+   * Runs before every use of a token, cached or not (the revocation check); if it throws, the token
+   * is not used. Runs after the not-linked check, so a signed-out person is offered sign-in.
+   */
+  beforeUse?: (request: TokenRequest) => Promise<void>;
   /** Runs before every exchange with Auth0 (the audit trail); if it throws, no exchange happens. */
   beforeExchange?: (request: TokenRequest) => Promise<void>;
 }
@@ -69,7 +74,7 @@ export interface TokenVaultOptions {
  * thread would share a token. Here the context id the SDK keys on is built from team, user,
  * connection and scopes — never from the conversation — and the SDK's store is our in-memory cache.
  */
-export function createTokenVault({ auth0, accounts, cache, serviceNames = {}, beforeExchange }: TokenVaultOptions): TokenVault {
+export function createTokenVault({ auth0, accounts, cache, serviceNames = {}, beforeExchange, beforeUse }: TokenVaultOptions): TokenVault {
   let exchanges = 0;
   const authorizers = new Map<string, InstanceType<typeof TokenVaultAuthorizerBase<[VaultCall]>>>();
   const serviceName = (connection: string) => serviceNames[connection] ?? connection;
@@ -107,6 +112,7 @@ export function createTokenVault({ auth0, accounts, cache, serviceNames = {}, be
           "Your Slack account isn't linked to AgentHub yet, so I can't act on your behalf. Sign in to AgentHub first, then ask again.",
         );
       }
+      await beforeUse?.(request);
       const call: VaultCall = { request, use: use as (token: string) => Promise<unknown>, callId: randomUUID() };
       const protectedCall = authorizerFor(request).protect(
         (c) => ({ threadID: cacheContext(c.request), toolCallID: c.callId, toolName: c.request.connection }),

@@ -23,14 +23,14 @@ describe('/agenthub disconnect signs out locally and at Auth0, and says what hap
     const card = await cardFor(h, 'U0BYE');
 
     const text = await disconnect('U0BYE', 'bye-1');
-    expect(text).toMatch(/Signed out of AgentHub/);
+    expect(text).toMatch(/Revoked everything\* in AgentHub/);
     expect(text).toMatch(/1 waiting approval was cancelled/);
-    expect(text).toMatch(/revoked at Auth0 too/);
+    expect(text).toMatch(/signed out, and your refresh token is revoked at Auth0 too/);
     expect(h.auth0.revokedRefreshTokens).toContain(refreshToken);
     expect(await h.deps.accounts.get({ teamId: TEAM, userId: 'U0BYE' })).toBeUndefined();
     expect(messageText(currentCard(h, card))).toMatch(/Cancelled/);
     expect(buttonsOf(currentCard(h, card))).toEqual([]);
-    await threadSays(h, progressTs, /cancelled\. Nothing was done/);
+    await threadSays(h, progressTs, /so I did nothing|cancelled\. Nothing was done/);
     expect(h.github.merges).toHaveLength(0);
     expect((await h.deps.audit.read(TEAM)).some((r) => r.kind === 'revocation' && r.userId === 'U0BYE' && r.outcome === 'ok')).toBe(true);
 
@@ -43,7 +43,7 @@ describe('/agenthub disconnect signs out locally and at Auth0, and says what hap
     const { refreshToken } = await h.linkUser('U0RETRY');
     h.auth0.once('POST /oauth/revoke', { status: 503, body: { error: 'temporarily_unavailable' } });
     const text = await disconnect('U0RETRY', 'bye-2');
-    expect(text).toMatch(/Revoking the refresh token at Auth0 failed \(Auth0 answered HTTP 503\)/);
+    expect(text).toMatch(/revoking the refresh token at Auth0 failed \(Auth0 answered HTTP 503\)/);
     expect(text).toMatch(/keep retrying/);
     expect(h.auth0.revokedRefreshTokens).not.toContain(refreshToken);
     expect(await h.deps.accounts.get({ teamId: TEAM, userId: 'U0RETRY' })).toBeUndefined();

@@ -6,6 +6,7 @@ import { createConnectSubcommand } from './connect.js';
 import { createDisconnectSubcommand } from './disconnect.js';
 import { createPermissionsSubcommand } from './permissions.js';
 import { createPolicySubcommand } from './policy-dry-run.js';
+import { createRevokeSubcommand } from './revoke.js';
 import { createSubcommands } from './subcommands.js';
 
 export const SLASH_COMMAND = '/agenthub';
@@ -14,6 +15,7 @@ export function registerCommandListeners(app: App, deps: ListenerDeps): void {
   const registry = createSubcommands({
     connect: createConnectSubcommand(deps),
     disconnect: createDisconnectSubcommand(deps),
+    revoke: createRevokeSubcommand(deps),
     permissions: createPermissionsSubcommand(deps),
     policy: createPolicySubcommand(deps),
     audit: createAuditSubcommand({ audit: deps.audit, policy: deps.gate.policy }),
