@@ -7,6 +7,7 @@ import type { ToolDefinition } from '../tools/tool-definition.js';
 import type { LinkedAccountStore } from '../vault/linked-accounts.js';
 import { AUDIT_PAGE_SIZE, type AuditViewState, buildAuditBlocks } from './blocks/audit-home.js';
 import { buildHomeView } from './blocks/home.js';
+import { buildRevokeChoices } from './blocks/revoke.js';
 import { buildPermissionsBlocks, summarizePermissions } from './permissions.js';
 
 export interface HomePublisher {
@@ -61,7 +62,14 @@ export function createHomePublisher({
         user_id: who.userId,
         view: {
           ...home,
-          blocks: [...home.blocks, { type: 'divider' }, ...buildPermissionsBlocks(permissions), { type: 'divider' }, ...auditBlocks],
+          blocks: [
+            ...home.blocks,
+            { type: 'divider' },
+            ...buildPermissionsBlocks(permissions),
+            ...(permissions.linked ? buildRevokeChoices() : []),
+            { type: 'divider' },
+            ...auditBlocks,
+          ],
           private_metadata: JSON.stringify(state).slice(0, 3000),
         },
       });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appMention, postCommand, postEvent, slashCommand } from '../fakes/slack-requests.js';
+import { appMention, blockAction, eventCallback, postCommand, postEvent, postInteraction, slashCommand } from '../fakes/slack-requests.js';
 import { type Harness, READS_ALLOWED_POLICY, SIGNING_SECRET, startHarness, TEAM } from '../support/harness.js';
 import { buttonsOf, cardFor, currentCard, mention, messageText, threadSays } from '../support/slack-user.js';
 
@@ -83,6 +83,30 @@ describe('revocation is immediate and total, on every bot process', () => {
     expect(await h.deps.revocations.isRevoked({ teamId: TEAM, userId: 'U0ALL' }, 'github')).toBe(true);
     await h.deps.revocations.clear({ teamId: TEAM, userId: 'U0ALL' }); // what a new sign-in does
     expect(await h.deps.revocations.isRevoked({ teamId: TEAM, userId: 'U0ALL' }, 'github')).toBe(false);
+  });
+
+  it('App Home offers revoke buttons; clicking one revokes for the clicker, answers in a DM and refreshes Home', async () => {
+    await h.linkUser('U0HOME');
+    await postEvent(h.eventsUrl, SIGNING_SECRET, eventCallback({ type: 'app_home_opened', user: 'U0HOME', channel: 'DU0HOME', tab: 'home', event_ts: '1.1' }));
+    const home = await h.slack.waitFor((c) => c.api === 'views.publish' && c.params.user_id === 'U0HOME', 10_000);
+    const view = home.params.view as { blocks: Array<{ type: string; elements?: Array<Record<string, unknown>> }> };
+    const revokeGitHub = view.blocks.flatMap((b) => b.elements ?? []).find((e) => (e.text as { text?: string })?.text === 'Revoke GitHub')!;
+    expect(view.blocks.flatMap((b) => b.elements ?? []).find((e) => (e.text as { text?: string })?.text === 'Revoke everything')?.confirm).toBeDefined();
+    const publishes = h.slack.callsTo('views.publish').length;
+    const payload = blockAction({ user: 'U0HOME', actionId: String(revokeGitHub.action_id), value: String(revokeGitHub.value) });
+    Object.assign(payload, { container: { type: 'view', view_id: 'VHOME' }, view: { id: 'VHOME', type: 'home' } });
+    delete payload.response_url;
+    await postInteraction(h.eventsUrl, SIGNING_SECRET, payload);
+    const dm = await h.slack.waitFor(
+      (c) => c.api === 'chat.postMessage' && c.params.channel === h.slack.dmChannelFor('U0HOME') && /Revoked GitHub/.test(messageText(c)),
+      10_000,
+    );
+    expect(messageText(dm)).toMatch(/effective now/);
+    await h.slack.waitFor(
+      (c) => c.api === 'views.publish' && c.params.user_id === 'U0HOME' && h.slack.callsTo('views.publish').indexOf(c) >= publishes,
+      10_000,
+    );
+    expect(await h.deps.revocations.isRevoked({ teamId: TEAM, userId: 'U0HOME' }, 'github')).toBe(true);
   });
 
   it('an unknown revoke target changes nothing', async () => {
