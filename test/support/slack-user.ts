@@ -83,8 +83,8 @@ export function currentCard(h: Harness, card: SlackCall & { ts: string }): Slack
 }
 
 let clicks = 0;
-/** Clicks the button with this text on a card, as `user`; returns the HTTP status and any ephemeral answer. */
-export async function click(h: Harness, card: SlackCall & { ts: string }, buttonText: string, user: string, opts: { team?: string } = {}) {
+/** Clicks the button with this text on a card, as `user`; returns the HTTP status and the id its ephemeral answer comes under. */
+export async function click(h: Harness, card: SlackCall & { ts: string }, buttonText: string, user: string, opts: { team?: string; url?: string } = {}) {
   const button = buttonsOf(currentCard(h, card)).find((b) => b.text === buttonText);
   if (!button)
     throw new Error(
@@ -92,21 +92,7 @@ export async function click(h: Harness, card: SlackCall & { ts: string }, button
         .map((b) => b.text)
         .join(', ')}`,
     );
-  const responseId = `click-${++clicks}`;
-  const res = await postInteraction(
-    h.eventsUrl,
-    SIGNING_SECRET,
-    blockAction({
-      team: opts.team ?? TEAM,
-      user,
-      channel: String(card.params.channel),
-      actionId: button.action_id,
-      value: button.value,
-      messageTs: card.ts,
-      responseUrl: h.slack.responseUrl(responseId),
-    }),
-  );
-  return { status: res.status, responseId, button };
+  return { ...(await sendClick(h, card, button, user, opts)), button };
 }
 
 /** The ephemeral answer to a click, if one comes. */
@@ -194,13 +180,6 @@ export async function sendClick(
 }
 
 /** Like `click`, but delivered to another bot process's endpoint (several processes behind one load balancer). */
-export async function clickVia(h: Harness, url: string, card: SlackCall & { ts: string }, buttonText: string, user: string) {
-  const button = buttonsOf(currentCard(h, card)).find((b) => b.text === buttonText);
-  if (!button)
-    throw new Error(
-      `No "${buttonText}" button on the card; it has: ${buttonsOf(currentCard(h, card))
-        .map((b) => b.text)
-        .join(', ')}`,
-    );
-  return { ...(await sendClick(h, card, button, user, { url })), button };
+export function clickVia(h: Harness, url: string, card: SlackCall & { ts: string }, buttonText: string, user: string) {
+  return click(h, card, buttonText, user, { url });
 }
