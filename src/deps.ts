@@ -193,7 +193,7 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     await ciba.enqueue(cibaRequestFromStart({ id: record.id, start, payload: {}, startedAt }));
   };
 
-  const slackClient = new WebClient(config.slack.botToken, slackClientOptions(config.slack));
+  const slackClient = new WebClient(config.slack.botToken, slackClientOptions(config.slack, logger));
   const signIn = createSignIn({
     redis,
     keys,

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   }
   let botIdentity: Awaited<ReturnType<typeof fetchBotIdentity>>;
   try {
-    botIdentity = await fetchBotIdentity(config.slack);
+    botIdentity = await fetchBotIdentity(config.slack, logger);
   } catch (err) {
     logger.error((err as Error).message);
     await deps.close();

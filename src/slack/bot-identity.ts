@@ -1,5 +1,7 @@
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { slackClientOptions } from './client-options.js';
 
 export interface BotIdentity {
   botId: string;
@@ -12,12 +14,8 @@ export interface BotIdentity {
  * its constructor and crash the process with an unhandled rejection if Slack is unreachable or the
  * token is wrong; here the operator gets one sentence naming the variable to fix.
  */
-export async function fetchBotIdentity(slack: Config['slack']): Promise<BotIdentity> {
-  const client = new WebClient(slack.botToken, {
-    slackApiUrl: slack.apiUrl,
-    timeout: 10_000,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
-  });
+export async function fetchBotIdentity(slack: Config['slack'], logger?: Logger): Promise<BotIdentity> {
+  const client = new WebClient(slack.botToken, slackClientOptions(slack, logger));
   try {
     const res = await client.auth.test();
     if (!res.bot_id || !res.user_id) throw new Error('SLACK_BOT_TOKEN is not a bot token (auth.test returned no bot_id); use the xoxb- Bot User OAuth Token');
