@@ -16,6 +16,7 @@ import { createAuditRetention } from './audit/retention.js';
 import { deriveAuditKey } from './audit/signing.js';
 import { createHopStore } from './auth/browser-hops.js';
 import { createAuthRoutes } from './auth/callback.js';
+import { type ConnectedAccounts, createConnectedAccounts } from './auth/connected-accounts.js';
 import { createOidcClient } from './auth/oidc-client.js';
 import { createRefreshTokenRevoker, type RefreshTokenRevoker } from './auth/refresh-token-revoker.js';
 import { createSignIn, type SignIn } from './auth/sign-in.js';
@@ -62,6 +63,7 @@ export interface Deps {
   revokeAccess: RevokeAccess;
   revoker: RefreshTokenRevoker;
   signIn: SignIn;
+  connected: ConnectedAccounts;
   /** Browser routes: step-up and sign-in starts, and their shared callback. */
   authRoutes: CustomRoute[];
   ciba: CibaPoller;
@@ -225,12 +227,42 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
         await handleAgentRequest(
           slackClient,
           { who, channel: resume.channel, threadTs: resume.threadTs, text: resume.text },
-          { runner, flow, audit, plannerName: planner.name, logger, signIn },
+          { runner, flow, audit, plannerName: planner.name, logger, signIn, connected },
         );
       }
     },
   });
-  const authRoutes = createAuthRoutes({ hops, logger, features: [stepUp, signIn] });
+  const connected = createConnectedAccounts({
+    ...config.auth0,
+    redis,
+    keys,
+    hops,
+    accounts,
+    publicUrl: config.http.publicUrl,
+    logger,
+    // Connected: lift a revocation of that service, record it, and carry on with the request.
+    onConnected: async ({ who, connection, resume }) => {
+      await revocations.clear(who, revocationScopeOf(connection));
+      vault.forget(who);
+      await audit.append({
+        teamId: who.teamId,
+        userId: who.userId,
+        agent: connection === config.auth0.connections.google ? 'calendar' : 'github',
+        kind: 'connection_change',
+        action: `connected ${connection}`,
+        connection,
+        outcome: 'ok',
+      });
+      if (resume) {
+        await handleAgentRequest(
+          slackClient,
+          { who, channel: resume.channel, threadTs: resume.threadTs, text: resume.text },
+          { runner, flow, audit, plannerName: planner.name, logger, signIn, connected },
+        );
+      }
+    },
+  });
+  const authRoutes = createAuthRoutes({ hops, logger, features: [stepUp, signIn, connected] });
   const presenter = createSlackApprovalPresenter({
     client: slackClient,
     approvals,
@@ -276,6 +308,7 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     revokeAccess,
     revoker,
     signIn,
+    connected,
     authRoutes,
     ciba,
     audit,

@@ -25,7 +25,7 @@ export type ThreadRef = Pick<TurnRequest, 'who' | 'channel' | 'threadTs'>;
 export type TurnResult =
   | { status: 'answered'; text: string }
   | { status: 'paused'; text: string; approvalId: string }
-  | { status: 'halted'; text: string; code: string; refId: string }
+  | { status: 'halted'; text: string; code: string; refId: string; connect?: { connection: string; scopes: string[] } }
   | { status: 'busy'; text: string }
   | { status: 'failed'; text: string; refId: string };
 
@@ -79,7 +79,14 @@ export function createAgentRunner({
       })) as AgentStateType & { __interrupt__?: Array<{ value?: ApprovalInterrupt }> };
       const paused = final.__interrupt__?.find((i) => i.value?.kind === 'approval')?.value;
       if (paused) return { status: 'paused', approvalId: paused.approvalId, text: 'Waiting for approval.' };
-      if (final.halt) return { status: 'halted', text: final.halt.message, code: final.halt.code, refId: final.halt.refId };
+      if (final.halt)
+        return {
+          status: 'halted',
+          text: final.halt.message,
+          code: final.halt.code,
+          refId: final.halt.refId,
+          ...(final.halt.connect ? { connect: final.halt.connect } : {}),
+        };
       const answer = [...final.messages].reverse().find((m) => AIMessage.isInstance(m) && !(m.tool_calls?.length ?? 0));
       const text = answer ? String(answer.content).trim() : '';
       return { status: 'answered', text: text || 'I looked into it but have nothing to report.' };

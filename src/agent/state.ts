@@ -5,6 +5,8 @@ export interface Halt {
   code: string;
   message: string;
   refId: string;
+  /** The connection to connect before asking again (for a "Connect" button). */
+  connect?: { connection: string; scopes: string[] };
 }
 
 /**

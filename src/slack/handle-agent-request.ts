@@ -5,12 +5,13 @@ import type { AgentRunner, TurnResult } from '../agent/runner.js';
 import type { ApprovalFlow } from '../approvals/approval-flow.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AuditRecord } from '../audit/record.js';
+import type { ConnectedAccounts } from '../auth/connected-accounts.js';
 import type { SignIn } from '../auth/sign-in.js';
 import { describeForUser } from '../errors.js';
 import type { SlackIdentity } from '../identity.js';
 import { scrubSecrets } from '../security/scrub-secrets.js';
 import { buildReply, buildWorkingMessage } from './blocks/reply.js';
-import { buildSignInPrompt } from './blocks/sign-in.js';
+import { buildConnectPrompt, buildSignInPrompt } from './blocks/sign-in.js';
 import { clip } from './mrkdwn.js';
 
 /** Longer requests are refused: nobody types this much, and it would only cost model tokens. */
@@ -28,6 +29,8 @@ export interface AgentRequestDeps {
   runner: AgentRunner;
   /** Private sign-in links for people not linked yet; the request continues after sign-in. */
   signIn: Pick<SignIn, 'linkFor'>;
+  /** Private "Connect GitHub" links when the service isn't connected; the request continues after. */
+  connected?: Pick<ConnectedAccounts, 'linkFor'>;
   audit: AuditLog;
   flow: ApprovalFlow;
   plannerName: string;
@@ -99,6 +102,17 @@ export async function handleAgentRequest(client: WebClient, request: AgentReques
     const url = await deps.signIn.linkFor({ who: request.who, resume: { channel: request.channel, threadTs: request.threadTs, text: request.text } });
     await client.chat.postEphemeral({ channel: request.channel, user: request.who.userId, thread_ts: request.threadTs, ...buildSignInPrompt(url) });
     result.text = "Your Slack account isn't linked to AgentHub yet. I sent you a private sign-in link; once you've signed in I'll carry on with this request.";
+  }
+  if (result.status === 'halted' && result.code === 'connection_required' && result.connect && deps.connected) {
+    const service = result.connect.connection.startsWith('google') ? 'Google Calendar' : 'GitHub';
+    const url = await deps.connected.linkFor({
+      who: request.who,
+      connection: result.connect.connection,
+      scopes: result.connect.scopes,
+      resume: { channel: request.channel, threadTs: request.threadTs, text: request.text },
+    });
+    await client.chat.postEphemeral({ channel: request.channel, user: request.who.userId, thread_ts: request.threadTs, ...buildConnectPrompt(service, url) });
+    result.text = `Your ${service} account isn't connected to AgentHub yet. I sent you a private "Connect ${service}" button; once it's connected I'll carry on with this request.`;
   }
   const reply = buildReply(result, { planner: deps.plannerName });
   try {

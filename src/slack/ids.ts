@@ -7,6 +7,7 @@ export const ACTIONS = {
   secondApprove: 'approval_second_approve',
   cancelCiba: 'approval_cancel_ciba',
   openSignIn: 'sign_in_open',
+  openConnect: 'connect_open',
   revoke: 'revoke_access',
   auditAgent: 'audit_filter_agent',
   auditOutcome: 'audit_filter_outcome',

@@ -22,6 +22,7 @@ export type KeyKind =
   | 'revoke-retry'
   | 'revoked'
   | 'channel'
+  | 'connect-link'
   | 'private-read'
   | 'high-risk'
   // CIBA approvals waiting on Auth0 (src/approvals/ciba/ciba-poller.ts): a hash per request and the poll schedule.

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { AgentHubError, describeForUser } from '../errors.js';
 import type { SlackIdentity } from '../identity.js';
-import type { TokenVault } from '../vault/token-vault.js';
+import { ConnectionRequiredError, type TokenVault } from '../vault/token-vault.js';
 import type { ActionTarget, PreviewLine, ServiceId, ToolDefinition, ToolResult } from './tool-definition.js';
 
 /** How a service's tools get an authenticated client: which Token Vault connection, which factory. */
@@ -13,7 +13,8 @@ export interface ServiceBinding {
   createClient(accessToken: string): unknown;
 }
 
-export type Failure = { ok: false; code: string; message: string; refId: string; halt: boolean };
+/** `connect`: the service the person must connect (or reconnect) before this can work. */
+export type Failure = { ok: false; code: string; message: string; refId: string; halt: boolean; connect?: { connection: string; scopes: string[] } };
 export type Outcome<T> = { ok: true; value: T } | Failure;
 
 export interface PreparedCall {
@@ -79,7 +80,8 @@ export function createToolExecutor({
     } catch (err) {
       const { text, refId, code } = describeForUser(err);
       log[code === 'internal' ? 'error' : 'warn']({ err, refId, code }, `tool ${purpose} failed`);
-      return { ok: false, code, message: text, refId, halt: HALTING.has(code) };
+      const connect = err instanceof ConnectionRequiredError ? { connection: err.connection, scopes: err.requiredScopes } : undefined;
+      return { ok: false, code, message: text, refId, halt: HALTING.has(code), ...(connect ? { connect } : {}) };
     }
   }
 

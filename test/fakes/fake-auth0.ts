@@ -175,6 +175,12 @@ export class FakeAuth0 extends FakeHttpServer<Auth0Request> {
   /** Refresh tokens revoked through POST /oauth/revoke; exchanges with them fail like Auth0's. */
   readonly revokedRefreshTokens: string[] = [];
 
+  /** The `sub` whose (unrevoked) refresh token this is, if any. */
+  subOfRefreshToken(token: string): string | undefined {
+    if (this.revokedRefreshTokens.includes(token)) return undefined;
+    return [...this.users.values()].find((u) => u.refreshToken === token)?.sub;
+  }
+
   /** Whether a user with this `sub` exists (seeded with addUser). */
   hasUser(sub: string): boolean {
     return this.users.has(sub);

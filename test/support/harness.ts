@@ -9,6 +9,7 @@ import { parsePolicy } from '../../src/policy/policy-file.js';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../src/slack/create-slack-app.js';
 import { createRedis, waitForRedis } from '../../src/store/redis.js';
 import { type FakeCiba, installCiba } from '../fakes/auth0-ciba.js';
+import { type FakeMyAccount, installMyAccount } from '../fakes/auth0-my-account.js';
 import { installOidc, type OidcFake } from '../fakes/auth0-oidc.js';
 import { FakeAuth0 } from '../fakes/fake-auth0.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
@@ -31,6 +32,7 @@ export interface Harness {
   groq?: FakeGroq;
   oidc: OidcFake;
   ciba: FakeCiba;
+  myAccount: FakeMyAccount;
   logs: ReturnType<typeof createCapturedLogger>;
   store: TestRedis;
   deps: Deps;
@@ -68,6 +70,7 @@ export async function startHarness({ groq = false, planner, policy }: { groq?: b
   const [slackUrl, auth0Info, githubUrl, groqUrl] = await Promise.all([slack.start(), auth0.start(), github.start(), groqFake?.start()]);
   const oidc = await installOidc(auth0);
   const ciba = installCiba(auth0, { interval: 1 });
+  const myAccount = installMyAccount(auth0);
   const store = await createTestRedis();
   const logs = createCapturedLogger();
   // Browser links (step-up) must carry the real address, so the port is chosen before the config is read.
@@ -133,6 +136,7 @@ export async function startHarness({ groq = false, planner, policy }: { groq?: b
     groq: groqFake,
     oidc,
     ciba,
+    myAccount,
     logs,
     store,
     deps,

@@ -73,10 +73,10 @@ export function createActNode({ executor, gate, approvals, approvalTtlMs, audit 
     const call = nextToolCall(state.messages);
     if (!call) return {};
     const reply = (message: ToolMessage, halt: Halt | null = null): AgentStateUpdate => ({ messages: [message], halt, toolRounds: state.toolRounds });
-    const fail = (f: { message: string; refId: string; code: string; halt: boolean }) =>
+    const fail = (f: { message: string; refId: string; code: string; halt: boolean; connect?: Halt['connect'] }) =>
       reply(
         toolErrorMessage({ toolCallId: call.id, name: call.name, message: `${f.message} (reference ${f.refId})` }),
-        f.halt ? { code: f.code, message: f.message, refId: f.refId } : null,
+        f.halt ? { code: f.code, message: f.message, refId: f.refId, ...(f.connect ? { connect: f.connect } : {}) } : null,
       );
 
     const prepared = executor.prepare(call.name, call.args);

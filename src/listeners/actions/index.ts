@@ -14,6 +14,7 @@ export function registerActionListeners(app: App, deps: ListenerDeps): void {
   // A URL button opens the step-up page in the browser; Slack still reports the click, which only needs an ack.
   app.action(ACTIONS.approveWithMfa, async ({ ack }) => ack());
   app.action(ACTIONS.openSignIn, async ({ ack }) => ack());
+  app.action(ACTIONS.openConnect, async ({ ack }) => ack());
   app.action(ACTIONS.revoke, createRevokeButtonListener(deps));
   const auditHome = createAuditHomeListener(deps.home);
   for (const id of [ACTIONS.auditAgent, ACTIONS.auditOutcome, ACTIONS.auditHighRisk, ACTIONS.auditOlder, ACTIONS.auditNewer]) app.action(id, auditHome);

@@ -16,3 +16,19 @@ export function buildSignInPrompt(url: string): SlackMessage {
     ],
   };
 }
+
+/** The private message with the "Connect GitHub" button: Auth0 asks the provider for exactly the access needed. */
+export function buildConnectPrompt(service: string, url: string): SlackMessage {
+  const text = `Connect your ${service} account to AgentHub through Auth0 Token Vault. You'll be asked to grant exactly the access this request needs.`;
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `:link: ${text}` } },
+      {
+        type: 'actions',
+        block_id: 'connect',
+        elements: [{ type: 'button', action_id: ACTIONS.openConnect, text: { type: 'plain_text', text: `Connect ${service}` }, style: 'primary', url }],
+      },
+    ],
+  };
+}

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, READS_ALLOWED_POLICY, startHarness, TEAM } from '../support/harness.js';
+import { buttonsOf, mention, messageText, threadSays } from '../support/slack-user.js';
+
+/** Follows a browser link through every redirect (bot → Auth0 My Account → provider consent → bot). */
+async function follow(url: string) {
+  let next = url;
+  for (let hop = 0; hop < 6; hop++) {
+    const res = await fetch(next, { redirect: 'manual' });
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && location) {
+      next = new URL(location, next).toString();
+      continue;
+    }
+    return { status: res.status, page: await res.text() };
+  }
+  throw new Error('too many redirects');
+}
+
+describe('connecting GitHub from Slack through Auth0 Connected Accounts', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ policy: READS_ALLOWED_POLICY });
+    h.github.seedDemo('octo-dev');
+  });
+  afterAll(async () => h?.close());
+
+  it('a person without GitHub connected gets a private Connect button; after consent the request carries on', async () => {
+    const { sub } = await h.linkUser('U0CONN', { github: false });
+    const { progressTs } = await mention(h, 'U0CONN', 'list open pull requests in acme/widgets');
+    await threadSays(h, progressTs, /sent you a private "Connect GitHub" button/);
+    const ephemeral = await h.slack.waitFor((c) => c.api === 'chat.postEphemeral' && c.params.user === 'U0CONN', 5000);
+    const connect = buttonsOf(ephemeral).find((b) => b.text === 'Connect GitHub');
+    expect(connect?.url).toMatch(/\/auth\/connect\?link=/);
+
+    const done = await follow(connect!.url!);
+    expect(done.status).toBe(200);
+    expect(done.page).toMatch(/Connected/);
+    expect([...h.myAccount.accounts.values()]).toEqual([expect.objectContaining({ sub, connection: 'github' })]);
+
+    const answer = await h.slack.waitFor((c) => c.api === 'chat.update' && /Add rate limiting to widget API/.test(messageText(c)), 10_000);
+    expect(answer.params.channel).toBe('C0001');
+    expect((await h.deps.audit.read(TEAM)).some((r) => r.kind === 'connection_change' && r.userId === 'U0CONN')).toBe(true);
+  });
+
+  it('a refused consent at the provider connects nothing', async () => {
+    await h.linkUser('U0NOPE', { github: false });
+    const { progressTs } = await mention(h, 'U0NOPE', 'list open pull requests in acme/widgets');
+    await threadSays(h, progressTs, /Connect GitHub/);
+    const ephemeral = await h.slack.waitFor((c) => c.api === 'chat.postEphemeral' && c.params.user === 'U0NOPE', 5000);
+    const url = buttonsOf(ephemeral).find((b) => b.text === 'Connect GitHub')!.url!;
+    const before = h.myAccount.accounts.size;
+    h.myAccount.refuseNextConsent();
+    const refused = await follow(url);
+    expect(refused.status).toBe(400);
+    expect(refused.page).toMatch(/did not grant access/);
+    expect(h.myAccount.accounts.size).toBe(before);
+  });
+});
