@@ -100,7 +100,17 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
   const policy = overrides.policy ?? (config.policyPath ? loadPolicyFile(config.policyPath, { knownTools: ALL_TOOLS.map((t) => t.name) }) : DEFAULT_POLICY);
   const box = createSecretBox(config.encryptionKey);
   const accounts = createLinkedAccountStore({ redis, keys, box });
-  const revoker = createRefreshTokenRevoker({ ...config.auth0, redis, keys, box, logger });
+  const revoker = createRefreshTokenRevoker({
+    ...config.auth0,
+    redis,
+    keys,
+    box,
+    logger,
+    removeConnection: () => async (token, connection) => {
+      const r = await connected.disconnect(token, connection);
+      return r.ok ? { ok: true } : r;
+    },
+  });
   const audit = createAuditLog({ redis, keys, logger });
   // Checkpoints (count, head) written outside Redis make truncation of the newest records detectable.
   const auditKey = deriveAuditKey(config.encryptionKey);
@@ -284,7 +294,16 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     },
   };
 
-  const revokeAccess = createAccessRevoker({ revocations, vault, approvals, flow, accounts, revoker, audit });
+  const revokeAccess = createAccessRevoker({
+    revocations,
+    vault,
+    approvals,
+    flow,
+    accounts,
+    revoker,
+    audit,
+    connectionOf: (scope) => (scope === 'google' ? config.auth0.connections.google : config.auth0.connections.github),
+  });
   let sweeper: NodeJS.Timeout | undefined;
   let revocationFeed: Promise<{ close(): Promise<void> }> | undefined;
   let retentionTimer: NodeJS.Timeout | undefined;

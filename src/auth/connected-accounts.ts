@@ -68,18 +68,18 @@ export function createConnectedAccounts({
   const redirectUri = callbackUrl(publicUrl.replace(/\/+$/, ''));
   const log = logger.child({ component: 'connect' });
 
-  async function call<T>(path: string, init: { method: string; token?: string; form?: Record<string, string>; json?: unknown }): Promise<T> {
+  async function call<T>(path: string, init: { method: string; token?: string; form?: Record<string, string>; json?: unknown }): Promise<T | undefined> {
     const res = await fetch(`${base}${path}`, {
       method: init.method,
       headers: {
         ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
         'content-type': init.form ? 'application/x-www-form-urlencoded' : 'application/json',
       },
-      body: init.form ? new URLSearchParams(init.form).toString() : JSON.stringify(init.json),
+      body: init.form ? new URLSearchParams(init.form).toString() : init.json === undefined ? undefined : JSON.stringify(init.json),
       signal: AbortSignal.timeout(10_000),
     });
-    if (!res.ok) throw new Error(`Auth0 ${init.method} ${path} answered HTTP ${res.status}`);
-    return (await res.json()) as T;
+    if (!res.ok) throw new Error(`Auth0 answered HTTP ${res.status}`);
+    return res.status === 204 ? undefined : ((await res.json()) as T);
   }
 
   /** A token for the My Account API, from the person's refresh token (Multi-Resource Refresh Token). */
@@ -95,6 +95,7 @@ export function createConnectedAccounts({
         scope: 'create:me:connected_accounts read:me:connected_accounts delete:me:connected_accounts',
       },
     });
+    if (!body?.access_token) throw new Error('Auth0 returned no My Account token');
     return body.access_token;
   }
 
@@ -117,6 +118,7 @@ export function createConnectedAccounts({
       token: meToken,
       json: { connection: link.connection, redirect_uri: redirectUri, state, scopes: link.scopes },
     });
+    if (!started) throw new Error('Auth0 did not start the connection');
     await redis.set(sessionKey(state), started.auth_session, 'EX', LINK_TTL_SECONDS);
     const target = new URL(started.connect_uri);
     target.searchParams.set('ticket', started.connect_params.ticket);
@@ -158,6 +160,21 @@ export function createConnectedAccounts({
     },
     startRoute,
     callbackHandlers: { connect: connectHandler },
+    /**
+     * Deletes the person's connected account(s) for one connection at Auth0 (revoking one service).
+     * Returns how many were deleted, or why it failed.
+     */
+    async disconnect(refreshToken: string, connection: string): Promise<{ ok: true; deleted: number } | { ok: false; reason: string }> {
+      try {
+        const token = await myAccountToken(refreshToken);
+        const list = await call<{ accounts: Array<{ id: string; connection: string }> }>('/me/v1/connected-accounts/accounts', { method: 'GET', token });
+        const mine = (list?.accounts ?? []).filter((a) => a.connection === connection);
+        for (const a of mine) await call(`/me/v1/connected-accounts/accounts/${encodeURIComponent(a.id)}`, { method: 'DELETE', token });
+        return { ok: true, deleted: mine.length };
+      } catch (err) {
+        return { ok: false, reason: (err as Error).name === 'TimeoutError' ? 'Auth0 did not answer in time' : (err as Error).message };
+      }
+    },
   };
 }
 

@@ -3,16 +3,26 @@ import type { Logger } from 'pino';
 import type { Keys } from '../store/keys.js';
 import type { SecretBox } from '../vault/secret-box.js';
 
+export type UpstreamResult = { revoked: true } | { revoked: false; reason: string };
+
+/** Deletes a person's connected account for one connection at Auth0 (My Account API). */
+export type ConnectionRemover = (refreshToken: string, connection: string) => Promise<{ ok: true } | { ok: false; reason: string }>;
+
 export interface RefreshTokenRevoker {
-  /** Revokes at Auth0 now; when that fails, keeps the token sealed and retries until it works. */
-  revoke(refreshToken: string, context: { teamId: string; userId: string }): Promise<{ revoked: true } | { revoked: false; reason: string }>;
-  /** Retries queued revocations (background job); returns how many succeeded. */
+  /** Revokes the refresh token at Auth0 now; when that fails, keeps it sealed and retries until it works. */
+  revoke(refreshToken: string, context: { teamId: string; userId: string }): Promise<UpstreamResult>;
+  /** Deletes the connected account for one connection; when that fails, retries until it works. */
+  removeConnection(refreshToken: string, connection: string, context: { teamId: string; userId: string }): Promise<UpstreamResult>;
+  /** Retries queued upstream revocations (background job); returns how many succeeded. */
   retryPending(): Promise<number>;
 }
 
+type Job = { kind: 'refresh_token'; token: string } | { kind: 'connection'; token: string; connection: string };
+
 /**
- * Auth0 refresh-token revocation (POST /oauth/revoke, RFC 7009). A failed revocation is never
- * silently dropped: the token waits in Redis, sealed, and is retried until Auth0 accepts it.
+ * Upstream revocation at Auth0: the refresh token (POST /oauth/revoke, RFC 7009) or one connected
+ * account. A failure is never silently dropped: the job waits in Redis, sealed, and is retried
+ * until Auth0 accepts it.
  */
 export function createRefreshTokenRevoker({
   domain,
@@ -22,6 +32,7 @@ export function createRefreshTokenRevoker({
   keys,
   box,
   logger,
+  removeConnection,
   timeoutMs = 10_000,
 }: {
   domain: string;
@@ -31,12 +42,14 @@ export function createRefreshTokenRevoker({
   keys: Keys;
   box: SecretBox;
   logger: Logger;
+  /** Set once the Connected Accounts client exists. */
+  removeConnection?: () => ConnectionRemover;
   timeoutMs?: number;
 }): RefreshTokenRevoker {
   const queue = keys.key('revoke-retry');
   const AAD = 'agenthub:revoke-retry';
 
-  async function callAuth0(token: string): Promise<string | undefined> {
+  async function revokeToken(token: string): Promise<string | undefined> {
     try {
       const res = await fetch(`https://${domain}/oauth/revoke`, {
         method: 'POST',
@@ -51,19 +64,32 @@ export function createRefreshTokenRevoker({
     }
   }
 
+  async function run(job: Job): Promise<string | undefined> {
+    if (job.kind === 'refresh_token') return revokeToken(job.token);
+    const remover = removeConnection?.();
+    if (!remover) return 'connected accounts are not configured';
+    const result = await remover(job.token, job.connection);
+    return result.ok ? undefined : result.reason;
+  }
+
+  async function attempt(job: Job, context: { teamId: string; userId: string }): Promise<UpstreamResult> {
+    const failure = await run(job);
+    if (!failure) return { revoked: true };
+    await redis.zadd(queue, Date.now(), box.seal(JSON.stringify(job), AAD));
+    logger.warn({ ...context, kind: job.kind, failure }, 'upstream revocation failed; queued for retry');
+    return { revoked: false, reason: failure };
+  }
+
   return {
-    async revoke(refreshToken, context) {
-      const failure = await callAuth0(refreshToken);
-      if (!failure) return { revoked: true };
-      await redis.zadd(queue, Date.now(), box.seal(refreshToken, AAD));
-      logger.warn({ ...context, failure }, 'refresh token revocation failed; queued for retry');
-      return { revoked: false, reason: failure };
-    },
+    revoke: (token, context) => attempt({ kind: 'refresh_token', token }, context),
+    removeConnection: (token, connection, context) => attempt({ kind: 'connection', token, connection }, context),
     async retryPending() {
       let done = 0;
       for (const sealed of await redis.zrangebyscore(queue, '-inf', '+inf', 'LIMIT', 0, 20)) {
-        const failure = await callAuth0(box.open(sealed, AAD));
-        if (failure) continue;
+        const opened = box.open(sealed, AAD);
+        // Entries written before jobs carried a kind hold the bare refresh token.
+        const job: Job = opened.startsWith('{') ? (JSON.parse(opened) as Job) : { kind: 'refresh_token', token: opened };
+        if (await run(job)) continue;
         await redis.zrem(queue, sealed);
         done++;
       }

@@ -12,7 +12,7 @@ export interface RevocationReport {
   scope: RevocationScope;
   wasLinked: boolean;
   cancelledApprovals: number;
-  /** For `all`: what Auth0 said about the refresh token. */
+  /** What Auth0 said: about the refresh token (`all`) or the connected account (one service). */
   upstream?: { revoked: true } | { revoked: false; reason: string };
 }
 
@@ -31,6 +31,8 @@ export function createAccessRevoker(deps: {
   accounts: LinkedAccountStore;
   revoker: RefreshTokenRevoker;
   audit: AuditLog;
+  /** The Auth0 connection name of a service (for deleting the connected account). */
+  connectionOf: (scope: 'github' | 'google') => string;
 }) {
   return async function revokeAccess(who: SlackIdentity, scope: RevocationScope): Promise<RevocationReport> {
     const account = await deps.accounts.get(who);
@@ -46,6 +48,8 @@ export function createAccessRevoker(deps: {
     if (scope === 'all' && account) {
       await deps.accounts.unlink(who);
       upstream = await deps.revoker.revoke(account.refreshToken, who);
+    } else if (scope !== 'all' && account) {
+      upstream = await deps.revoker.removeConnection(account.refreshToken, deps.connectionOf(scope), who);
     }
     await deps.audit
       .append({
@@ -56,7 +60,13 @@ export function createAccessRevoker(deps: {
         action: scope === 'all' ? 'revoked all AgentHub access and signed out' : `revoked AgentHub access to ${scope}`,
         target: account?.auth0Sub,
         outcome: upstream && !upstream.revoked ? 'pending' : 'ok',
-        summary: upstream ? (upstream.revoked ? 'refresh token revoked at Auth0' : `Auth0 revocation queued for retry: ${upstream.reason}`) : undefined,
+        summary: upstream
+          ? upstream.revoked
+            ? scope === 'all'
+              ? 'refresh token revoked at Auth0'
+              : 'connected account deleted at Auth0'
+            : `Auth0 revocation queued for retry: ${upstream.reason}`
+          : undefined,
       })
       .catch(() => undefined); // the revocation itself already took effect
     return { scope, wasLinked: Boolean(account), cancelledApprovals, upstream };
@@ -80,9 +90,13 @@ export function describeRevocation(r: RevocationReport): string {
       lines.push(
         `:warning: You are signed out here, but revoking the refresh token at Auth0 failed (${r.upstream?.reason}). I keep retrying until Auth0 accepts it.`,
       );
+  } else if (!r.wasLinked) {
+    lines.push('You were not signed in, so there was no connected account to remove at Auth0.');
+  } else if (r.upstream?.revoked) {
+    lines.push(`:white_check_mark: Your ${NAMES[r.scope]} connection is deleted at Auth0 (Token Vault) too.`);
   } else {
     lines.push(
-      `:information_source: Your ${NAMES[r.scope]} account stays connected at Auth0 (Token Vault): this AgentHub simply refuses to use it. Remove the connection at Auth0, or \`/agenthub revoke all\` to also revoke AgentHub's refresh token there.`,
+      `:warning: Deleting your ${NAMES[r.scope]} connection at Auth0 failed (${r.upstream?.reason}). AgentHub refuses to use it meanwhile, and I keep retrying the deletion.`,
     );
   }
   lines.push('Run `/agenthub connect` to sign in again and lift the revocation.');

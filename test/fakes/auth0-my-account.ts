@@ -66,6 +66,15 @@ export function installMyAccount(fake: FakeAuth0): FakeMyAccount {
     s.code = undefined; // single use
     const id = `cac_${randomBytes(6).toString('hex')}`;
     accounts.set(id, { id, sub, connection: s.connection, scopes: s.scopes });
+    fake.addRoute(`DELETE /me/v1/connected-accounts/accounts/${id}`, (d) => {
+      const owner = bearer(d.authorization);
+      const account = accounts.get(id);
+      if (!owner || !account || account.sub !== owner) return json(404, { title: 'Not Found' });
+      accounts.delete(id);
+      deleted.push(id);
+      fake.disconnect(owner, account.connection);
+      return { status: 204, body: '' };
+    });
     fake.connect(sub, s.connection, { scope: s.scopes.join(' ') });
     return json(201, { id, connection: s.connection, scopes: s.scopes, access_type: 'offline', created_at: new Date().toISOString() });
   });

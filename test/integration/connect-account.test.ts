@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, READS_ALLOWED_POLICY, startHarness, TEAM } from '../support/harness.js';
+import { postCommand, slashCommand } from '../fakes/slack-requests.js';
+import { type Harness, READS_ALLOWED_POLICY, SIGNING_SECRET, startHarness, TEAM } from '../support/harness.js';
 import { buttonsOf, mention, messageText, threadSays } from '../support/slack-user.js';
 
 /** Follows a browser link through every redirect (bot → Auth0 My Account → provider consent → bot). */
@@ -55,5 +56,28 @@ describe('connecting GitHub from Slack through Auth0 Connected Accounts', () => 
     expect(refused.status).toBe(400);
     expect(refused.page).toMatch(/did not grant access/);
     expect(h.myAccount.accounts.size).toBe(before);
+  });
+
+  it('revoking GitHub deletes the connected account at Auth0; when that fails it says so and retries', async () => {
+    const command = async (user: string, id: string) => {
+      await postCommand(h.eventsUrl, SIGNING_SECRET, slashCommand({ text: 'revoke github', user, responseUrl: h.slack.responseUrl(id) }));
+      return String((await h.slack.waitFor((c) => c.api === 'response' && c.responseId === id, 10_000)).params.text);
+    };
+    const id = [...h.myAccount.accounts.values()].find((a) => a.connection === 'github')!.id;
+    expect(await command('U0CONN', 'rev-gh-1')).toMatch(/GitHub connection is deleted at Auth0 \(Token Vault\) too/);
+    expect(h.myAccount.deleted).toContain(id);
+
+    // Another person, whose deletion fails once.
+    await h.linkUser('U0FAIL', { github: false });
+    const { progressTs } = await mention(h, 'U0FAIL', 'list open pull requests in acme/widgets');
+    await threadSays(h, progressTs, /Connect GitHub/);
+    const ephemeral = await h.slack.waitFor((c) => c.api === 'chat.postEphemeral' && c.params.user === 'U0FAIL', 5000);
+    await follow(buttonsOf(ephemeral).find((b) => b.text === 'Connect GitHub')!.url!);
+    const failId = [...h.myAccount.accounts.values()].find((a) => !h.myAccount.deleted.includes(a.id))!.id;
+    h.auth0.once('GET /me/v1/connected-accounts/accounts', { status: 503, body: { title: 'Service Unavailable' } });
+    expect(await command('U0FAIL', 'rev-gh-2')).toMatch(/Deleting your GitHub connection at Auth0 failed \(Auth0 answered HTTP 503\).*keep retrying/s);
+    expect(h.myAccount.deleted).not.toContain(failId);
+    expect(await h.deps.revoker.retryPending()).toBe(1);
+    expect(h.myAccount.deleted).toContain(failId);
   });
 });
