@@ -35,6 +35,7 @@ import { createSlackApprovalPresenter } from './slack/approval-presenter.js';
 import { slackClientOptions } from './slack/client-options.js';
 import { handleAgentRequest } from './slack/handle-agent-request.js';
 import { createHomePublisher, type HomePublisher } from './slack/home-publisher.js';
+import type { ConnectionsView } from './slack/permissions.js';
 import { createKeys, type Keys } from './store/keys.js';
 import { createRedis } from './store/redis.js';
 import { RedisCheckpointSaver } from './store/redis-checkpointer.js';
@@ -64,6 +65,8 @@ export interface Deps {
   revoker: RefreshTokenRevoker;
   signIn: SignIn;
   connected: ConnectedAccounts;
+  /** Reads a person's connected accounts at Auth0 (for permissions). */
+  connections: ConnectionsView;
   /** Browser routes: step-up and sign-in starts, and their shared callback. */
   authRoutes: CustomRoute[];
   ciba: CibaPoller;
@@ -304,6 +307,10 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     audit,
     connectionOf: (scope) => (scope === 'google' ? config.auth0.connections.google : config.auth0.connections.github),
   });
+  const connections: ConnectionsView = {
+    names: { github: config.auth0.connections.github, calendar: config.auth0.connections.google, slack: undefined },
+    list: (refreshToken) => connected.list(refreshToken),
+  };
   let sweeper: NodeJS.Timeout | undefined;
   let revocationFeed: Promise<{ close(): Promise<void> }> | undefined;
   let retentionTimer: NodeJS.Timeout | undefined;
@@ -331,7 +338,8 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     authRoutes,
     ciba,
     audit,
-    home: createHomePublisher({ accounts, audit, approvals, tools: ALL_TOOLS, policy, plannerName: planner.name }),
+    home: createHomePublisher({ accounts, audit, approvals, tools: ALL_TOOLS, policy, plannerName: planner.name, connections }),
+    connections,
     graphDeps,
     plannerName: planner.name,
     startBackground() {

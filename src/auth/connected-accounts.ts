@@ -160,6 +160,16 @@ export function createConnectedAccounts({
     },
     startRoute,
     callbackHandlers: { connect: connectHandler },
+    /** The person's connected accounts at Auth0 (connection → granted scopes), or undefined when Auth0 can't say. */
+    async list(refreshToken: string): Promise<Map<string, string[]> | undefined> {
+      try {
+        const token = await myAccountToken(refreshToken);
+        const list = await call<{ accounts: Array<{ connection: string; scopes?: string[] }> }>('/me/v1/connected-accounts/accounts', { method: 'GET', token });
+        return new Map((list?.accounts ?? []).map((a) => [a.connection, a.scopes ?? []]));
+      } catch {
+        return undefined;
+      }
+    },
     /**
      * Deletes the person's connected account(s) for one connection at Auth0 (revoking one service).
      * Returns how many were deleted, or why it failed.

@@ -8,7 +8,7 @@ import type { LinkedAccountStore } from '../vault/linked-accounts.js';
 import { AUDIT_PAGE_SIZE, type AuditViewState, buildAuditBlocks } from './blocks/audit-home.js';
 import { buildHomeView } from './blocks/home.js';
 import { buildRevokeChoices } from './blocks/revoke.js';
-import { buildPermissionsBlocks, summarizePermissions } from './permissions.js';
+import { buildPermissionsBlocks, type ConnectionsView, summarizePermissions } from './permissions.js';
 
 export interface HomePublisher {
   publish(client: WebClient, who: SlackIdentity, state?: AuditViewState): Promise<void>;
@@ -35,6 +35,7 @@ export function createHomePublisher({
   tools,
   policy,
   plannerName,
+  connections,
 }: {
   accounts: LinkedAccountStore;
   audit: AuditLog;
@@ -42,12 +43,13 @@ export function createHomePublisher({
   tools: readonly ToolDefinition[];
   policy: Policy;
   plannerName: string;
+  connections?: ConnectionsView;
 }): HomePublisher {
   return {
     async publish(client, who, state = {}) {
       const admin = policy.admins.includes(who.userId);
       const [permissions, records] = await Promise.all([
-        summarizePermissions({ who, accounts, audit, approvals, policy, tools }),
+        summarizePermissions({ who, accounts, audit, approvals, policy, tools, connections }),
         audit.latest(who.teamId, AUDIT_PAGE_SIZE + 1, {
           userId: admin ? undefined : who.userId,
           agent: state.agent,

@@ -13,10 +13,18 @@ export interface AgentPermissions {
   service: ServiceId;
   name: string;
   /** Whether this AgentHub can act for the person with this agent right now. */
-  status: 'ready' | 'not_linked' | 'not_available';
+  status: 'ready' | 'not_connected' | 'not_linked' | 'not_available';
+  /** Scopes granted at the provider, when Auth0 reports the connection (undefined: unknown). */
+  granted?: string[];
   access: string[];
   actions: Array<{ words: string; risk: string; outcome: Decision['outcome'] }>;
   lastUse?: { at: string; action: string };
+}
+
+/** How to read a person's connected accounts at Auth0, per service. */
+export interface ConnectionsView {
+  names: Record<ServiceId, string | undefined>;
+  list(refreshToken: string): Promise<Map<string, string[]> | undefined>;
 }
 
 export interface PermissionsSummary {
@@ -47,7 +55,10 @@ export async function summarizePermissions({
   approvals,
   policy,
   tools,
+  connections,
 }: {
+  /** The person's connected accounts at Auth0 by Token Vault connection, when that can be read. */
+  connections?: ConnectionsView;
   who: SlackIdentity;
   accounts: LinkedAccountStore;
   audit: AuditLog;
@@ -56,6 +67,7 @@ export async function summarizePermissions({
   tools: readonly ToolDefinition[];
 }): Promise<PermissionsSummary> {
   const [account, pending] = await Promise.all([accounts.get(who), approvals.pendingFor(who.teamId, who.userId)]);
+  const connected = account && connections ? await connections.list(account.refreshToken) : undefined;
   const agents = await Promise.all(
     AGENTS.map(async ({ service, name }) => {
       const own = tools.filter((t) => t.service === service);
@@ -70,11 +82,15 @@ export async function summarizePermissions({
         );
         return { words: describeTool(t.name), risk: d.risk, outcome: d.outcome };
       });
-      const status: AgentPermissions['status'] = own.length === 0 ? 'not_available' : account ? 'ready' : 'not_linked';
+      const connection = connections?.names[service];
+      const granted = connection && connected ? connected.get(connection) : undefined;
+      const status: AgentPermissions['status'] =
+        own.length === 0 ? 'not_available' : !account ? 'not_linked' : connection && connected && !connected.has(connection) ? 'not_connected' : 'ready';
       return {
         service,
         name,
         status,
+        granted,
         access: [...new Set(own.flatMap((t) => t.scopes))],
         actions,
         lastUse: used[0] ? { at: used[0].at, action: used[0].action } : undefined,
@@ -101,6 +117,7 @@ export function buildPermissionsBlocks(s: PermissionsSummary): KnownBlock[] {
   for (const a of s.agents) {
     const status = {
       ready: ':large_green_circle: ready',
+      not_connected: ':white_circle: not connected (I offer a Connect button when you ask for something)',
       not_linked: ':white_circle: not linked',
       not_available: ':heavy_minus_sign: not available on this AgentHub yet',
     }[a.status];
@@ -108,6 +125,10 @@ export function buildPermissionsBlocks(s: PermissionsSummary): KnownBlock[] {
     if (a.actions.length) {
       lines.push(...a.actions.map((x) => `• ${escapeMrkdwn(x.words)} — ${x.risk} risk, ${OUTCOME_WORDS[x.outcome]}`));
       lines.push(`_Access it asks for: ${a.access.map((x) => `\`${x}\``).join(', ')}_`);
+      if (a.granted)
+        lines.push(
+          `_Granted at the provider: ${a.granted.length ? a.granted.map((x) => `\`${x}\``).join(', ') : 'set by the GitHub App (not reported per scope)'}_`,
+        );
     }
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 3000) } });
   }

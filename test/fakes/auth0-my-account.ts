@@ -22,6 +22,19 @@ export function installMyAccount(fake: FakeAuth0): FakeMyAccount {
   const accounts: FakeMyAccount['accounts'] = new Map();
   const deleted: string[] = [];
   let refuse = false;
+  /** Records a connected account, with its DELETE route (the fake matches exact paths). */
+  const register = (a: { id: string; sub: string; connection: string; scopes: string[] }) => {
+    accounts.set(a.id, a);
+    fake.addRoute(`DELETE /me/v1/connected-accounts/accounts/${a.id}`, (d) => {
+      const owner = bearer(d.authorization);
+      const account = accounts.get(a.id);
+      if (!owner || !account || account.sub !== owner) return json(404, { title: 'Not Found' });
+      accounts.delete(a.id);
+      deleted.push(a.id);
+      fake.disconnect(owner, account.connection);
+      return { status: 204, body: '' };
+    });
+  };
   const bearer = (authorization: string | undefined) => tokens.get((authorization ?? '').replace(/^Bearer\s+/i, ''));
 
   fake.addGrant('refresh_token', (r) => {
@@ -65,22 +78,19 @@ export function installMyAccount(fake: FakeAuth0): FakeMyAccount {
     if (!s.code || s.code !== p.connect_code || s.redirectUri !== p.redirect_uri) return json(400, { title: 'Bad Request', detail: 'invalid connect_code' });
     s.code = undefined; // single use
     const id = `cac_${randomBytes(6).toString('hex')}`;
-    accounts.set(id, { id, sub, connection: s.connection, scopes: s.scopes });
-    fake.addRoute(`DELETE /me/v1/connected-accounts/accounts/${id}`, (d) => {
-      const owner = bearer(d.authorization);
-      const account = accounts.get(id);
-      if (!owner || !account || account.sub !== owner) return json(404, { title: 'Not Found' });
-      accounts.delete(id);
-      deleted.push(id);
-      fake.disconnect(owner, account.connection);
-      return { status: 204, body: '' };
-    });
+    register({ id, sub, connection: s.connection, scopes: s.scopes });
     fake.connect(sub, s.connection, { scope: s.scopes.join(' ') });
     return json(201, { id, connection: s.connection, scopes: s.scopes, access_type: 'offline', created_at: new Date().toISOString() });
   });
   fake.addRoute('GET /me/v1/connected-accounts/accounts', (r) => {
     const sub = bearer(r.authorization);
     if (!sub) return json(401, { title: 'Unauthorized' });
+    // Connections seeded with addUser count as connected accounts too.
+    for (const c of fake.connectedConnections(sub)) {
+      if (![...accounts.values()].some((a) => a.sub === sub && a.connection === c.connection)) {
+        register({ id: `cac_seed_${randomBytes(4).toString('hex')}`, sub, connection: c.connection, scopes: c.scope ? c.scope.split(' ') : [] });
+      }
+    }
     return json(200, { accounts: [...accounts.values()].filter((a) => a.sub === sub).map(({ id, connection, scopes }) => ({ id, connection, scopes })) });
   });
   return {

@@ -175,6 +175,12 @@ export class FakeAuth0 extends FakeHttpServer<Auth0Request> {
   /** Refresh tokens revoked through POST /oauth/revoke; exchanges with them fail like Auth0's. */
   readonly revokedRefreshTokens: string[] = [];
 
+  /** The connections this user has connected (Token Vault would exchange for them). */
+  connectedConnections(sub: string): Array<{ connection: string; scope: string }> {
+    const u = this.users.get(sub);
+    return u ? [...u.connections].filter(([, c]) => c.connected).map(([connection, c]) => ({ connection, scope: c.scope })) : [];
+  }
+
   /** The `sub` whose (unrevoked) refresh token this is, if any. */
   subOfRefreshToken(token: string): string | undefined {
     if (this.revokedRefreshTokens.includes(token)) return undefined;

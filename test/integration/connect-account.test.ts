@@ -44,6 +44,16 @@ describe('connecting GitHub from Slack through Auth0 Connected Accounts', () => 
     expect((await h.deps.audit.read(TEAM)).some((r) => r.kind === 'connection_change' && r.userId === 'U0CONN')).toBe(true);
   });
 
+  it('/agenthub permissions tells a connected GitHub from one that is not', async () => {
+    const ask = async (user: string, id: string) => {
+      await postCommand(h.eventsUrl, SIGNING_SECRET, slashCommand({ text: 'permissions', user, responseUrl: h.slack.responseUrl(id) }));
+      return messageText(await h.slack.waitFor((c) => c.api === 'response' && c.responseId === id, 10_000));
+    };
+    expect(await ask('U0CONN', 'perm-c1')).toMatch(/\*GitHub\* — :large_green_circle: ready/);
+    await h.linkUser('U0UNCONN', { github: false });
+    expect(await ask('U0UNCONN', 'perm-c2')).toMatch(/\*GitHub\* — :white_circle: not connected/);
+  });
+
   it('a refused consent at the provider connects nothing', async () => {
     await h.linkUser('U0NOPE', { github: false });
     const { progressTs } = await mention(h, 'U0NOPE', 'list open pull requests in acme/widgets');

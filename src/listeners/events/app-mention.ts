@@ -3,7 +3,7 @@ import { cleanRequestText, handleAgentRequest } from '../../slack/handle-agent-r
 import type { ListenerDeps } from '../deps.js';
 
 /** `@AgentHub <task>` in a channel: answered in the mention's thread. */
-export function createAppMentionListener(deps: Pick<ListenerDeps, 'runner' | 'flow' | 'audit' | 'signIn' | 'plannerName' | 'logger'>) {
+export function createAppMentionListener(deps: Pick<ListenerDeps, 'runner' | 'flow' | 'audit' | 'signIn' | 'connected' | 'plannerName' | 'logger'>) {
   return async ({ event, client, context }: SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs) => {
     const teamId = context.teamId ?? event.team;
     if (!event.user || !teamId) return;

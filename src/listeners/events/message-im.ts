@@ -3,7 +3,7 @@ import { cleanRequestText, handleAgentRequest } from '../../slack/handle-agent-r
 import type { ListenerDeps } from '../deps.js';
 
 /** A direct message to the bot is a request too. Edits, bot posts and other subtypes are not. */
-export function createDirectMessageListener(deps: Pick<ListenerDeps, 'runner' | 'flow' | 'audit' | 'signIn' | 'plannerName' | 'logger'>) {
+export function createDirectMessageListener(deps: Pick<ListenerDeps, 'runner' | 'flow' | 'audit' | 'signIn' | 'connected' | 'plannerName' | 'logger'>) {
   return async ({ message, client, context }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs) => {
     if (message.channel_type !== 'im' || message.subtype !== undefined) return;
     if ('bot_id' in message && message.bot_id) return;
