@@ -44,6 +44,16 @@ describe('connecting GitHub from Slack through Auth0 Connected Accounts', () => 
     expect((await h.deps.audit.read(TEAM)).some((r) => r.kind === 'connection_change' && r.userId === 'U0CONN')).toBe(true);
   });
 
+  it('/agenthub connect github gives a signed-in person a private Connect link that connects GitHub', async () => {
+    const { sub } = await h.linkUser('U0CMD', { github: false });
+    await postCommand(h.eventsUrl, SIGNING_SECRET, slashCommand({ text: 'connect github', user: 'U0CMD', responseUrl: h.slack.responseUrl('cc-1') }));
+    const answer = await h.slack.waitFor((c) => c.api === 'response' && c.responseId === 'cc-1', 10_000);
+    expect(answer.params.response_type).toBe('ephemeral');
+    const url = buttonsOf(answer).find((b) => b.text === 'Connect GitHub')!.url!;
+    expect((await follow(url)).status).toBe(200);
+    expect([...h.myAccount.accounts.values()].some((a) => a.sub === sub && a.connection === 'github')).toBe(true);
+  });
+
   it('/agenthub permissions tells a connected GitHub from one that is not', async () => {
     const ask = async (user: string, id: string) => {
       await postCommand(h.eventsUrl, SIGNING_SECRET, slashCommand({ text: 'permissions', user, responseUrl: h.slack.responseUrl(id) }));
@@ -78,12 +88,12 @@ describe('connecting GitHub from Slack through Auth0 Connected Accounts', () => 
     expect(h.myAccount.deleted).toContain(id);
 
     // Another person, whose deletion fails once.
-    await h.linkUser('U0FAIL', { github: false });
+    const { sub: failSub } = await h.linkUser('U0FAIL', { github: false });
     const { progressTs } = await mention(h, 'U0FAIL', 'list open pull requests in acme/widgets');
     await threadSays(h, progressTs, /Connect GitHub/);
     const ephemeral = await h.slack.waitFor((c) => c.api === 'chat.postEphemeral' && c.params.user === 'U0FAIL', 5000);
     await follow(buttonsOf(ephemeral).find((b) => b.text === 'Connect GitHub')!.url!);
-    const failId = [...h.myAccount.accounts.values()].find((a) => !h.myAccount.deleted.includes(a.id))!.id;
+    const failId = [...h.myAccount.accounts.values()].find((a) => a.sub === failSub)!.id;
     h.auth0.once('GET /me/v1/connected-accounts/accounts', { status: 503, body: { title: 'Service Unavailable' } });
     expect(await command('U0FAIL', 'rev-gh-2')).toMatch(/Deleting your GitHub connection at Auth0 failed \(Auth0 answered HTTP 503\).*keep retrying/s);
     expect(h.myAccount.deleted).not.toContain(failId);
