@@ -209,6 +209,9 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
   };
 
   const slackClient = new WebClient(config.slack.botToken, slackClientOptions(config.slack, logger));
+  /** The request that needed a sign-in or a connection carries on in its thread, as if just asked. */
+  const continueRequest = (who: { teamId: string; userId: string }, resume: { channel: string; threadTs: string; text: string }) =>
+    handleAgentRequest(slackClient, { who, ...resume }, { runner, flow, audit, plannerName: planner.name, logger, signIn, connected });
   const signIn = createSignIn({
     redis,
     keys,
@@ -236,13 +239,7 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
           text: ':white_check_mark: Your Slack account is now linked to AgentHub. Agents can act for you with short-lived Token Vault tokens; `/agenthub permissions` shows what they may do.',
         });
       }
-      if (resume) {
-        await handleAgentRequest(
-          slackClient,
-          { who, channel: resume.channel, threadTs: resume.threadTs, text: resume.text },
-          { runner, flow, audit, plannerName: planner.name, logger, signIn, connected },
-        );
-      }
+      if (resume) await continueRequest(who, resume);
     },
   });
   const connected = createConnectedAccounts({
@@ -266,13 +263,7 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
         connection,
         outcome: 'ok',
       });
-      if (resume) {
-        await handleAgentRequest(
-          slackClient,
-          { who, channel: resume.channel, threadTs: resume.threadTs, text: resume.text },
-          { runner, flow, audit, plannerName: planner.name, logger, signIn, connected },
-        );
-      }
+      if (resume) await continueRequest(who, resume);
     },
   });
   const authRoutes = createAuthRoutes({ hops, logger, features: [stepUp, signIn, connected] });

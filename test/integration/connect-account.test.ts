@@ -1,22 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postCommand, slashCommand } from '../fakes/slack-requests.js';
 import { type Harness, READS_ALLOWED_POLICY, SIGNING_SECRET, startHarness, TEAM } from '../support/harness.js';
-import { buttonsOf, mention, messageText, threadSays } from '../support/slack-user.js';
+import { buttonsOf, followBrowser, mention, messageText, threadSays } from '../support/slack-user.js';
 
-/** Follows a browser link through every redirect (bot → Auth0 My Account → provider consent → bot). */
-async function follow(url: string) {
-  let next = url;
-  for (let hop = 0; hop < 6; hop++) {
-    const res = await fetch(next, { redirect: 'manual' });
-    const location = res.headers.get('location');
-    if (res.status >= 300 && res.status < 400 && location) {
-      next = new URL(location, next).toString();
-      continue;
-    }
-    return { status: res.status, page: await res.text() };
-  }
-  throw new Error('too many redirects');
-}
+const follow = followBrowser;
 
 describe('connecting GitHub from Slack through Auth0 Connected Accounts', () => {
   let h: Harness;

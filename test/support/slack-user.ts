@@ -104,6 +104,11 @@ export async function ephemeralAnswer(h: Harness, responseId: string, timeoutMs 
 /** Follows the "Approve with MFA" link like a browser: bot → Auth0 /authorize → bot callback. */
 export async function passStepUp(h: Harness, url: string, login: Parameters<Harness['oidc']['nextLogin']>[0]) {
   h.oidc.nextLogin(login);
+  return followBrowser(url);
+}
+
+/** Opens a link like a browser, following every redirect (bot → Auth0 → provider → bot), and returns the final page. */
+export async function followBrowser(url: string) {
   let next = url;
   for (let hop = 0; hop < 5; hop++) {
     const res = await fetch(next, { redirect: 'manual' });
