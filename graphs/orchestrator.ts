@@ -20,11 +20,13 @@ import type { AuditLog } from '../src/audit/audit-log.js';
 import type { AuditInput, AuditRecord } from '../src/audit/record.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { ALL_TOOLS, createDeps, type Deps } from '../src/deps.js';
-import { githubBinding } from '../src/integrations/github/binding.js';
+import { calendarBinding } from '../src/integrations/calendar/index.js';
+import { githubBinding } from '../src/integrations/github/index.js';
 import { createLogger } from '../src/logger.js';
 import { createGate, type GateFacts } from '../src/policy/gate.js';
 import { DEFAULT_POLICY } from '../src/policy/policy-file.js';
 import { createKeys } from '../src/store/keys.js';
+import type { PeopleDirectory } from '../src/tools/tool-context.js';
 import { createToolExecutor } from '../src/tools/tool-executor.js';
 import type { LinkedAccountStore } from '../src/vault/linked-accounts.js';
 import { createTokenCache } from '../src/vault/token-cache.js';
@@ -71,6 +73,7 @@ function createUnconfiguredGraph(): OrchestratorGraph {
       connections: { github: connection, google: 'google-oauth2' },
     },
     github: { apiUrl: 'https://api.github.com' },
+    google: { apiUrl: 'https://www.googleapis.com/' },
   };
   const vault = createTokenVault({
     // Never contacted: the empty account store makes every request fail as "not linked" first.
@@ -79,7 +82,15 @@ function createUnconfiguredGraph(): OrchestratorGraph {
     cache: createTokenCache(),
     serviceNames: { [connection]: 'GitHub' },
   });
-  const executor = createToolExecutor({ tools: ALL_TOOLS, services: { github: githubBinding(studioConfig) }, vault, logger });
+  // Studio has no Slack workspace: nobody's profile is known, so times read as UTC.
+  const people: PeopleDirectory = { get: async ({ userId }) => ({ id: userId, name: userId, timeZone: 'UTC' }) };
+  const executor = createToolExecutor({
+    tools: ALL_TOOLS,
+    services: { github: githubBinding(studioConfig), calendar: calendarBinding(studioConfig) },
+    vault,
+    people,
+    logger,
+  });
   // Every tool call stops at "not linked" before an approval could be needed, so this store is never written.
   const approvals = {
     ...createApprovalStore({ redis: undefined as never, keys: createKeys('agenthub-studio') }),

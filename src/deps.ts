@@ -24,10 +24,9 @@ import { createStepUp, type StepUp, StepUpNotApplied } from './auth/step-up.js';
 import type { Config } from './config.js';
 import { createRevocations, type Revocations } from './identity/revocations.js';
 import { createAccessRevoker, type RevokeAccess } from './identity/revoke-access.js';
-import { githubBinding } from './integrations/github/binding.js';
-import { githubIssueTools } from './integrations/github/issue-tools.js';
-import { githubTools } from './integrations/github/tools.js';
-import { githubWriteTools } from './integrations/github/write-tools.js';
+import { calendarBinding, calendarTools } from './integrations/calendar/index.js';
+import { allGitHubTools, githubBinding } from './integrations/github/index.js';
+import { createPeopleDirectory, slackBinding, slackTools } from './integrations/slack/index.js';
 import { createGate, createRedisGateFacts, type Gate } from './policy/gate.js';
 import { DEFAULT_POLICY, loadPolicyFile } from './policy/policy-file.js';
 import type { Policy } from './policy/types.js';
@@ -35,6 +34,7 @@ import { createSlackApprovalPresenter } from './slack/approval-presenter.js';
 import { slackClientOptions } from './slack/client-options.js';
 import { handleAgentRequest } from './slack/handle-agent-request.js';
 import { createHomePublisher, type HomePublisher } from './slack/home-publisher.js';
+import { createLongReplies, type LongReplies } from './slack/long-replies.js';
 import type { ConnectionsView } from './slack/permissions.js';
 import { createKeys, type Keys } from './store/keys.js';
 import { createRedis } from './store/redis.js';
@@ -75,12 +75,16 @@ export interface Deps {
   /** Everything the orchestrator graph needs but persistence (LangGraph Studio brings its own). */
   graphDeps: Omit<OrchestratorDeps, 'checkpointer'>;
   plannerName: string;
+  /** Long answers: their start, then "Show more". */
+  replies: LongReplies;
+  /** Stream model text into threads (Slack chat streaming). */
+  streamReplies: boolean;
   /** Background work every process shares through Redis: approval expiry, the Auth0 CIBA poller. */
   startBackground(): void;
   close(): Promise<void>;
 }
 
-export type DepsConfig = Pick<Config, 'auth0' | 'github' | 'llm' | 'redisUrl' | 'encryptionKey' | 'slack' | 'http' | 'policyPath' | 'audit'>;
+export type DepsConfig = Pick<Config, 'auth0' | 'github' | 'google' | 'llm' | 'redisUrl' | 'encryptionKey' | 'slack' | 'http' | 'policyPath' | 'audit'>;
 
 /** Checkpoints of finished conversations fade after this long; a follow-up weeks later starts afresh. */
 const CHECKPOINT_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -89,13 +93,16 @@ const ANCHOR_INTERVAL_MS = 5 * 60_000;
 const REVOKE_RETRY_MS = 60_000;
 const RETENTION_INTERVAL_MS = 6 * 60 * 60_000;
 
-export const ALL_TOOLS: readonly ToolDefinition[] = [...githubTools, ...githubIssueTools, ...githubWriteTools];
+export const ALL_TOOLS: readonly ToolDefinition[] = [...allGitHubTools, ...calendarTools, ...slackTools];
 
 /**
  * The composition root's wiring: every long-lived object built once, from config, with the seams
  * tests use (an existing Redis client, a key prefix, a planner, a policy) passed in rather than patched.
  */
-export function createDeps(config: DepsConfig, overrides: { logger: Logger; redis?: Redis; keys?: Keys; planner?: Planner; policy?: Policy }): Deps {
+export function createDeps(
+  config: DepsConfig,
+  overrides: { logger: Logger; redis?: Redis; keys?: Keys; planner?: Planner; policy?: Policy; /** The agents' clock ("tomorrow"); tests fix it. */ now?: () => Date },
+): Deps {
   const { logger } = overrides;
   const redis = overrides.redis ?? createRedis(config.redisUrl);
   if (!overrides.redis) redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'Redis connection problem'));
@@ -144,7 +151,21 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
       });
     },
   });
-  const executor = createToolExecutor({ tools: ALL_TOOLS, services: { github: githubBinding(config) }, vault, logger });
+  const slackClient = new WebClient(config.slack.botToken, slackClientOptions(config.slack, logger));
+  const people = createPeopleDirectory({ client: slackClient });
+  const executor = createToolExecutor({
+    tools: ALL_TOOLS,
+    services: {
+      github: githubBinding(config),
+      calendar: calendarBinding(config),
+      // Slack tools use the bot's own token; a person who revoked everything still gets nothing done.
+      slack: slackBinding(slackClient, { beforeUse: (who) => revocations.assertActive(who, 'all') }),
+    },
+    vault,
+    people,
+    logger,
+    ...(overrides.now ? { now: overrides.now } : {}),
+  });
   const gate = createGate({ policy, facts: createRedisGateFacts({ redis, keys }) });
   const approvals = createApprovalStore({ redis, keys });
   const planner = overrides.planner ?? createPlanner(config.llm);
@@ -154,10 +175,13 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     gate,
     approvals,
     audit,
+    people,
+    ...(overrides.now ? { now: overrides.now } : {}),
     approvalTtlMs: () => policy.approvals.expiresInMinutes * 60_000,
   };
   const graph = createOrchestratorGraph({ ...graphDeps, checkpointer: new RedisCheckpointSaver({ redis, keys, ttlSeconds: CHECKPOINT_TTL_SECONDS }) });
   const runner = createAgentRunner({ graph, redis, keys, logger });
+  const replies = createLongReplies({ redis, keys, planner: planner.name });
 
   const oidc = createOidcClient({
     domain: config.auth0.domain,
@@ -208,10 +232,13 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     await ciba.enqueue(cibaRequestFromStart({ id: record.id, start, payload: {}, startedAt }));
   };
 
-  const slackClient = new WebClient(config.slack.botToken, slackClientOptions(config.slack, logger));
   /** The request that needed a sign-in or a connection carries on in its thread, as if just asked. */
   const continueRequest = (who: { teamId: string; userId: string }, resume: { channel: string; threadTs: string; text: string }) =>
-    handleAgentRequest(slackClient, { who, ...resume }, { runner, flow, audit, plannerName: planner.name, logger, signIn, connected });
+    handleAgentRequest(
+      slackClient,
+      { who, ...resume },
+      { runner, flow, audit, plannerName: planner.name, replies, logger, signIn, connected, streamReplies: true },
+    );
   const signIn = createSignIn({
     redis,
     keys,
@@ -271,7 +298,7 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     client: slackClient,
     approvals,
     logger,
-    plannerName: planner.name,
+    replies,
     stepUpUrl: (r) => stepUp.linkFor({ approvalId: r.id, who: { teamId: r.teamId, userId: r.requesterId }, expiresAt: new Date(r.expiresAt) }),
     flow: () => flow,
   });
@@ -333,6 +360,8 @@ export function createDeps(config: DepsConfig, overrides: { logger: Logger; redi
     connections,
     graphDeps,
     plannerName: planner.name,
+    replies,
+    streamReplies: true,
     startBackground() {
       ciba.start();
       // Other processes' revocations drop this process's cached tokens at once (the Redis check stays the authority).

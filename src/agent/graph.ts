@@ -3,6 +3,7 @@ import { type BaseCheckpointSaver, END, START, StateGraph } from '@langchain/lan
 import type { ApprovalStore } from '../approvals/approval-store.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Gate } from '../policy/gate.js';
+import type { PeopleDirectory } from '../tools/tool-context.js';
 import type { ToolExecutor } from '../tools/tool-executor.js';
 import { createActNode, nextToolCall } from './nodes/act.js';
 import { createPlanNode } from './nodes/plan.js';
@@ -20,6 +21,10 @@ export interface OrchestratorDeps {
   /** Omit for LangGraph Studio, which supplies its own persistence. */
   checkpointer?: BaseCheckpointSaver;
   maxToolRounds?: number;
+  /** Slack profiles, for the planner's sense of the person's time zone. */
+  people?: PeopleDirectory;
+  /** The clock the planner is told ("tomorrow" is relative to it). */
+  now?: () => Date;
 }
 
 /**
@@ -27,7 +32,18 @@ export interface OrchestratorDeps {
  * without tool calls, a tool halts the run, or the round limit is reached. Built by a factory,
  * never at module load, so every dependency is passed in.
  */
-export function createOrchestratorGraph({ planner, executor, gate, approvals, approvalTtlMs, audit, checkpointer, maxToolRounds = 6 }: OrchestratorDeps) {
+export function createOrchestratorGraph({
+  planner,
+  executor,
+  gate,
+  approvals,
+  approvalTtlMs,
+  audit,
+  checkpointer,
+  people,
+  now,
+  maxToolRounds = 6,
+}: OrchestratorDeps) {
   const afterPlan = (state: AgentStateType) => {
     const last = state.messages.at(-1);
     const wantsTools = AIMessage.isInstance(last) && (last.tool_calls?.length ?? 0) > 0;
@@ -36,7 +52,7 @@ export function createOrchestratorGraph({ planner, executor, gate, approvals, ap
   const afterAct = (state: AgentStateType) => (state.halt ? END : nextToolCall(state.messages) ? 'act' : 'plan');
 
   return new StateGraph(AgentState)
-    .addNode('plan', createPlanNode({ planner, tools: executor.tools }))
+    .addNode('plan', createPlanNode({ planner, tools: executor.tools, ...(people ? { people } : {}), ...(now ? { now } : {}) }))
     .addNode('act', createActNode({ executor, gate, approvals, approvalTtlMs, audit }))
     .addEdge(START, 'plan')
     .addConditionalEdges('plan', afterPlan, ['act', END])

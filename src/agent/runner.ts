@@ -9,6 +9,7 @@ import { acquireLock, type Lock } from '../store/lock.js';
 import type { OrchestratorGraph } from './graph.js';
 import type { ApprovalInterrupt } from './nodes/act.js';
 import type { AgentStateType } from './state.js';
+import { ProgressCallbackHandler, type TurnProgress } from './turn-progress.js';
 
 export interface TurnRequest {
   who: SlackIdentity;
@@ -30,9 +31,10 @@ export type TurnResult =
   | { status: 'failed'; text: string; refId: string };
 
 export interface AgentRunner {
-  runTurn(request: TurnRequest): Promise<TurnResult>;
+  /** `progress` receives each tool step and the model's streamed text while the turn runs. */
+  runTurn(request: TurnRequest, progress?: TurnProgress): Promise<TurnResult>;
   /** Continues a run paused for an approval, once the approval is decided (from any process). */
-  resume(thread: ThreadRef, approvalId: string): Promise<TurnResult>;
+  resume(thread: ThreadRef, approvalId: string, progress?: TurnProgress): Promise<TurnResult>;
 }
 
 /**
@@ -66,7 +68,7 @@ export function createAgentRunner({
     }
   };
 
-  async function invoke(thread: ThreadRef & { auditCause?: string }, input: unknown, waitForLockMs: number): Promise<TurnResult> {
+  async function invoke(thread: ThreadRef & { auditCause?: string }, input: unknown, waitForLockMs: number, progress?: TurnProgress): Promise<TurnResult> {
     const threadId = threadIdFor(thread);
     const log = logger.child({ thread: threadId });
     const lock = await lockThread(threadId, waitForLockMs);
@@ -76,6 +78,7 @@ export function createAgentRunner({
         configurable: { thread_id: threadId, who: thread.who, channel: thread.channel, threadTs: thread.threadTs, auditCause: thread.auditCause },
         recursionLimit: 60,
         signal: AbortSignal.timeout(turnTimeoutMs),
+        ...(progress ? { callbacks: [new ProgressCallbackHandler(progress)] } : {}),
       })) as AgentStateType & { __interrupt__?: Array<{ value?: ApprovalInterrupt }> };
       const paused = final.__interrupt__?.find((i) => i.value?.kind === 'approval')?.value;
       if (paused) return { status: 'paused', approvalId: paused.approvalId, text: 'Waiting for approval.' };
@@ -100,8 +103,8 @@ export function createAgentRunner({
   }
 
   return {
-    runTurn: (request) => invoke(request, { messages: [new HumanMessage(request.text)], halt: null, toolRounds: 0 }, 0),
+    runTurn: (request, progress) => invoke(request, { messages: [new HumanMessage(request.text)], halt: null, toolRounds: 0 }, 0, progress),
     // A decision may arrive while the thread is briefly busy; wait for it rather than drop the decision.
-    resume: (thread, approvalId) => invoke(thread, new Command({ resume: { approvalId } }), 15_000),
+    resume: (thread, approvalId, progress) => invoke(thread, new Command({ resume: { approvalId } }), 15_000, progress),
   };
 }

@@ -9,6 +9,7 @@ import type { SignIn } from '../auth/sign-in.js';
 import type { RevokeAccess } from '../identity/revoke-access.js';
 import type { Gate } from '../policy/gate.js';
 import type { HomePublisher } from '../slack/home-publisher.js';
+import type { LongReplies } from '../slack/long-replies.js';
 import type { ConnectionsView } from '../slack/permissions.js';
 import type { ToolExecutor } from '../tools/tool-executor.js';
 import type { LinkedAccountStore } from '../vault/linked-accounts.js';
@@ -18,6 +19,8 @@ import type { TokenVault } from '../vault/token-vault.js';
 export interface ListenerDeps {
   runner: AgentRunner;
   plannerName: string;
+  replies: LongReplies;
+  streamReplies?: boolean;
   accounts: LinkedAccountStore;
   flow: ApprovalFlow;
   signIn: SignIn;

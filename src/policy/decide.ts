@@ -1,8 +1,8 @@
+import { RISK_ORDER } from '../tools/tool-definition.js';
 import { describeTool } from './describe-tool.js';
 import { globMatches } from './glob.js';
 import type { ActionRequest, Actor, BusinessHours, Decision, DecisionContext, Escalation, Outcome, Policy, PolicyRule, Requirements, Risk } from './types.js';
 
-const RISK_ORDER: Readonly<Record<Risk, number>> = { low: 0, medium: 1, high: 2, critical: 3 };
 /** How strong an outcome is; the reported outcome is the strongest one any rule or fact asked for. */
 const OUTCOME_ORDER: Readonly<Record<Outcome, number>> = { allow: 0, approve: 1, ciba: 2, step_up: 3, deny: 4 };
 const BASE_OUTCOME: Readonly<Record<Risk, Outcome>> = { low: 'allow', medium: 'approve', high: 'step_up', critical: 'step_up' };

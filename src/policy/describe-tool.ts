@@ -12,6 +12,15 @@ const SPELLED_OUT: Readonly<Record<string, string>> = {
   calendar_free_busy: 'check free/busy times',
   calendar_get_free_busy: 'check free/busy times',
   calendar_query_free_busy: 'check free/busy times',
+  calendar_find_free_slot: 'find a free time slot',
+  github_comment: 'comment on an issue or pull request',
+  github_list_review_requests: 'list pull requests waiting for your review',
+  github_summarize_pull_request: 'summarise a pull request for review',
+  github_request_reviewers: 'request reviewers on a pull request',
+  github_add_labels: 'label an issue or pull request',
+  github_search_issues: 'search issues',
+  slack_summarize_conversation: 'summarise a Slack channel or thread',
+  slack_post_message: 'post a message in Slack for you',
 };
 
 const VERBS: Readonly<Record<string, string>> = { get: 'read', dispatch: 'run', update: 'change', patch: 'change', remove: 'remove' };

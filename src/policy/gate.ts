@@ -1,11 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { SlackIdentity } from '../identity.js';
 import type { Keys } from '../store/keys.js';
-import type { ActionTarget, ToolDefinition } from '../tools/tool-definition.js';
+import { type ActionTarget, RISK_ORDER, riskOf, type ToolDefinition } from '../tools/tool-definition.js';
 import { decide } from './decide.js';
 import type { Decision, Policy } from './types.js';
-
-const RISK_ORDER = { low: 0, medium: 1, high: 2, critical: 3 } as const;
 
 export interface GateCheck {
   who: SlackIdentity;
@@ -73,13 +71,14 @@ export function createGate({ policy, facts }: { policy: Policy; facts: GateFacts
     policy,
     async check({ who, tool, args, target, requestId, now = new Date() }) {
       const repo = target.repo;
-      const highRisk = RISK_ORDER[tool.risk] >= RISK_ORDER.high;
+      const risk = riskOf(tool, args);
+      const highRisk = RISK_ORDER[risk] >= RISK_ORDER.high;
       const [authorized, recent] = await Promise.all([
         repo?.private ? facts.privateReadAuthorized(who, repo.fullName) : Promise.resolve(false),
         highRisk ? facts.countHighRisk(who, { now, windowMs: policy.anomaly.windowMinutes * 60_000, requestId }) : Promise.resolve(0),
       ]);
       return decide(
-        { tool: tool.name, service: tool.service, risk: tool.risk, scopes: tool.scopes, args, readOnly: tool.readOnly },
+        { tool: tool.name, service: tool.service, risk, scopes: tool.scopes, args, readOnly: tool.readOnly },
         who,
         { now, repo: target.repo, branch: target.branch, privateRepoAuthorized: authorized, recentHighRiskCount: recent },
         policy,

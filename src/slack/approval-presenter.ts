@@ -3,13 +3,14 @@ import type { Logger } from 'pino';
 import type { ApprovalFlow, ApprovalPresenter } from '../approvals/approval-flow.js';
 import type { ApprovalCard, ApprovalRecord, ApprovalStore } from '../approvals/approval-store.js';
 import { buildApprovalCard, buildWaitingMessage } from './blocks/approval-card.js';
-import { buildReply } from './blocks/reply.js';
+import type { LongReplies } from './long-replies.js';
 
 export interface SlackApprovalPresenterDeps {
   client: WebClient;
   approvals: ApprovalStore;
   logger: Logger;
-  plannerName: string;
+  /** Long results show their start and a "Show more" button. */
+  replies: LongReplies;
   /** The "Approve with MFA" page for an approval. */
   stepUpUrl?: (record: ApprovalRecord) => Promise<string>;
   /** Set after construction: a result may pause on the next approval, which the flow presents. */
@@ -70,7 +71,7 @@ export function createSlackApprovalPresenter(deps: SlackApprovalPresenterDeps): 
           return;
         }
       }
-      await updateProgress(r, buildReply(result, { planner: deps.plannerName }));
+      await updateProgress(r, await deps.replies.compose(result));
     },
   };
 }

@@ -12,7 +12,9 @@ import type { SlackIdentity } from '../identity.js';
 import { scrubSecrets } from '../security/scrub-secrets.js';
 import { buildReply, buildWorkingMessage } from './blocks/reply.js';
 import { buildConnectPrompt, buildSignInPrompt } from './blocks/sign-in.js';
+import type { LongReplies } from './long-replies.js';
 import { clip } from './mrkdwn.js';
+import { createReplyProgress } from './reply-progress.js';
 
 /** Longer requests are refused: nobody types this much, and it would only cost model tokens. */
 export const MAX_REQUEST_CHARS = 4000;
@@ -34,6 +36,10 @@ export interface AgentRequestDeps {
   audit: AuditLog;
   flow: ApprovalFlow;
   plannerName: string;
+  /** Long answers show their start and a "Show more" button. */
+  replies: LongReplies;
+  /** Stream the model's text into the thread (Slack chat streaming); off, the answer arrives as one message. */
+  streamReplies?: boolean;
   logger: Logger;
 }
 
@@ -91,9 +97,19 @@ export async function handleAgentRequest(client: WebClient, request: AgentReques
     return;
   }
   const working = await client.chat.postMessage({ channel: request.channel, thread_ts: request.threadTs, ...buildWorkingMessage() });
-  const result = await deps.runner.runTurn({ ...request, auditCause: asked.id });
+  const progress = createReplyProgress({
+    client,
+    channel: request.channel,
+    threadTs: request.threadTs,
+    who: request.who,
+    progressTs: working.ts,
+    logger: log,
+    stream: deps.streamReplies ?? true,
+  });
+  const result = await deps.runner.runTurn({ ...request, auditCause: asked.id }, progress);
   if (result.status === 'paused') {
     // The approval cards and the "waiting" note replace the progress message; the result comes after the decision.
+    await progress.settle();
     await deps.flow.present(result.approvalId, working.ts);
     return;
   }
@@ -114,12 +130,5 @@ export async function handleAgentRequest(client: WebClient, request: AgentReques
     await client.chat.postEphemeral({ channel: request.channel, user: request.who.userId, thread_ts: request.threadTs, ...buildConnectPrompt(service, url) });
     result.text = `Your ${service} account isn't connected to AgentHub yet. I sent you a private "Connect ${service}" button; once it's connected I'll carry on with this request.`;
   }
-  const reply = buildReply(result, { planner: deps.plannerName });
-  try {
-    if (!working.ts) throw new Error('chat.postMessage returned no ts');
-    await client.chat.update({ channel: request.channel, ts: working.ts, ...reply });
-  } catch (err) {
-    log.warn({ err }, 'could not update the progress message; posting the answer instead');
-    await client.chat.postMessage({ channel: request.channel, thread_ts: request.threadTs, ...reply });
-  }
+  await progress.finish(await deps.replies.compose(result));
 }

@@ -9,6 +9,7 @@ export const ACTIONS = {
   openSignIn: 'sign_in_open',
   openConnect: 'connect_open',
   revoke: 'revoke_access',
+  showMore: 'reply_show_more',
   auditAgent: 'audit_filter_agent',
   auditOutcome: 'audit_filter_outcome',
   auditHighRisk: 'audit_filter_high_risk',

@@ -16,6 +16,7 @@ export type KeyKind =
   | 'browser-hop'
   | 'step-up-link'
   | 'approval'
+  | 'reply'
   | 'approval-expiry'
   | 'approval-exec'
   | 'approvals-of'

@@ -2,15 +2,28 @@ import type { Logger } from 'pino';
 import { AgentHubError, describeForUser } from '../errors.js';
 import type { SlackIdentity } from '../identity.js';
 import { ConnectionRequiredError, type TokenVault } from '../vault/token-vault.js';
-import type { ActionTarget, PreviewLine, ServiceId, ToolDefinition, ToolResult } from './tool-definition.js';
+import type { PeopleDirectory, ToolContext } from './tool-context.js';
+import { type ActionTarget, type PreviewLine, riskOf, type ServiceId, type ToolDefinition, type ToolResult } from './tool-definition.js';
 
-/** How a service's tools get an authenticated client: which Token Vault connection, which factory. */
-export interface ServiceBinding {
+/** How a service's tools get an authenticated client. */
+export type ServiceBinding = VaultBinding | DirectBinding;
+
+/** A user's service, reached with a short-lived Token Vault token for exactly the call's scopes. */
+export interface VaultBinding {
+  kind: 'vault';
   connection: string;
   verifyScopes: boolean;
   /** Scopes for the read-only calls the gate makes (target, preview). */
   readScopes: readonly string[];
   createClient(accessToken: string): unknown;
+}
+
+/** A service reached with AgentHub's own credentials (Slack, with the bot token): no user token involved. */
+export interface DirectBinding {
+  kind: 'direct';
+  client: unknown;
+  /** Runs before every use (the revocation check): a person who revoked AgentHub gets nothing done. */
+  beforeUse?(who: SlackIdentity): Promise<void>;
 }
 
 /** `connect`: the service the person must connect (or reconnect) before this can work. */
@@ -44,12 +57,16 @@ export function createToolExecutor({
   tools,
   services,
   vault,
+  people,
   logger,
+  now = () => new Date(),
 }: {
   tools: readonly ToolDefinition[];
   services: Partial<Record<ServiceId, ServiceBinding>>;
   vault: TokenVault;
+  people: PeopleDirectory;
   logger: Logger;
+  now?: () => Date;
 }): ToolExecutor {
   const byName = new Map(tools.map((t) => [t.name, t]));
 
@@ -65,16 +82,23 @@ export function createToolExecutor({
     who: SlackIdentity,
     purpose: string,
     risky: boolean,
-    fn: (client: unknown) => Promise<T>,
+    fn: (client: unknown, ctx: ToolContext) => Promise<T>,
   ): Promise<Outcome<T>> {
     const log = logger.child({ tool: call.tool.name, purpose, team: who.teamId, user: who.userId });
+    const ctx: ToolContext = { who, people, now };
     try {
       const service = binding(call.tool);
-      // A read-only tool's own scopes already cover its reads (one cached token); risky tools read with read scopes.
-      const scopes = purpose === 'run' || call.tool.readOnly ? call.tool.scopes : service.readScopes;
-      const value = await vault.withToken({ who, connection: service.connection, scopes, verifyScopes: service.verifyScopes, singleUse: risky }, (token) =>
-        fn(service.createClient(token)),
-      );
+      let value: T;
+      if (service.kind === 'direct') {
+        await service.beforeUse?.(who);
+        value = await fn(service.client, ctx);
+      } else {
+        // A read-only tool's own scopes already cover its reads (one cached token); risky tools read with read scopes.
+        const scopes = purpose === 'run' || call.tool.readOnly ? call.tool.scopes : service.readScopes;
+        value = await vault.withToken({ who, connection: service.connection, scopes, verifyScopes: service.verifyScopes, singleUse: risky }, (token) =>
+          fn(service.createClient(token), ctx),
+        );
+      }
       log.info({ outcome: 'ok' }, `tool ${purpose} succeeded`);
       return { ok: true, value };
     } catch (err) {
@@ -100,22 +124,23 @@ export function createToolExecutor({
     },
     async target(call, who) {
       if (!call.tool.target) return { ok: true, value: {} };
-      return withClient(call, who, 'target', false, (client) => call.tool.target!(call.args, client));
+      return withClient(call, who, 'target', false, (client, ctx) => call.tool.target!(call.args, client, ctx));
     },
     async bind(call, who) {
       if (!call.tool.bind) return { ok: true, value: call };
-      return withClient(call, who, 'bind', false, async (client) => ({
+      return withClient(call, who, 'bind', false, async (client, ctx) => ({
         tool: call.tool,
-        args: (await call.tool.bind!(call.args, client)) as Record<string, unknown>,
+        args: (await call.tool.bind!(call.args, client, ctx)) as Record<string, unknown>,
       }));
     },
     async preview(call, who) {
       if (!call.tool.preview) return { ok: true, value: [] };
-      return withClient(call, who, 'preview', false, (client) => call.tool.preview!(call.args, client));
+      return withClient(call, who, 'preview', false, (client, ctx) => call.tool.preview!(call.args, client, ctx));
     },
     async run(call, who) {
-      const risky = call.tool.risk === 'high' || call.tool.risk === 'critical';
-      return withClient(call, who, 'run', risky, (client) => call.tool.run(call.args, client));
+      const risk = riskOf(call.tool, call.args);
+      const risky = risk === 'high' || risk === 'critical';
+      return withClient(call, who, 'run', risky, (client, ctx) => call.tool.run(call.args, client, ctx));
     },
   };
 }

@@ -6,6 +6,8 @@
  * channel or thread ends up showing, not only on individual calls.
  * WebClient sends form bodies with non-scalar args JSON-encoded inside fields; those fields are
  * decoded here so `params.blocks` is always an array (slack.md §2.9).
+ * Channels seeded with `addChannel` behave like Slack's: conversations.info/members answer for them,
+ * and the bot can only read or post where it is a member. `addMessage` seeds what people said.
  */
 import { asRecord, FakeHttpServer, type RecordedRequest, type Reply, type ReplyFn } from './http-recorder.js';
 
@@ -27,9 +29,13 @@ export interface SlackMessage {
   text?: string;
   blocks?: unknown;
   metadata?: unknown;
-  /** Bot user id; messages in this store are all posted by the app. */
+  /** Author: the bot user for messages the app posted, a person for ones seeded with `addMessage`. */
   user: string;
-  bot_id: string;
+  /** Set on messages posted by an app (the bot's own, or a seeded bot message). */
+  bot_id?: string;
+  /** Seeded messages only: `channel_join` and the like. */
+  subtype?: string;
+  reactions?: FakeSlackReaction[];
   deleted: boolean;
   edited: boolean;
   /** True between chat.startStream and chat.stopStream. */
@@ -59,6 +65,38 @@ export interface FakeSlackUser {
   deleted?: boolean;
 }
 
+export interface FakeSlackReaction {
+  name: string;
+  count: number;
+  users: string[];
+}
+
+/** A conversation as conversations.info describes it. */
+export interface FakeSlackChannel {
+  id: string;
+  /** Absent for direct messages. */
+  name?: string;
+  /** Default `public`. An `im` is a DM between the bot and `user`. */
+  kind?: 'public' | 'private' | 'im' | 'mpim';
+  /** The other person of an `im`. */
+  user?: string;
+  /** User ids (include the fake's `botUserId` for the bot); an `im` is always the bot and `user`. */
+  members?: string[];
+  archived?: boolean;
+}
+
+/** A message someone wrote, for conversations.history/replies (ts defaults to the next fresh one). */
+export interface FakeSlackSeededMessage {
+  channel: string;
+  user: string;
+  text: string;
+  ts?: string;
+  thread_ts?: string;
+  reactions?: FakeSlackReaction[];
+  subtype?: string;
+  bot_id?: string;
+}
+
 export interface FakeSlackOptions {
   teamId?: string;
   teamName?: string;
@@ -80,6 +118,7 @@ export class FakeSlack extends FakeHttpServer<SlackCall> {
   /** Last view published per user (views.publish). */
   readonly homeViews = new Map<string, Record<string, unknown>>();
   private readonly users = new Map<string, FakeSlackUser>();
+  private readonly channels = new Map<string, FakeSlackChannel>();
   private readonly strict: boolean;
   private readonly tsBase = Math.floor(Date.now() / 1000);
   private seq = 0;
@@ -112,6 +151,30 @@ export class FakeSlack extends FakeHttpServer<SlackCall> {
   addUser(user: FakeSlackUser): this {
     this.users.set(user.id, user);
     return this;
+  }
+
+  addChannel(channel: FakeSlackChannel): this {
+    this.channels.set(channel.id, channel);
+    return this;
+  }
+
+  /** Seeds a message from a person (or another app); returns it as stored. */
+  addMessage(seed: FakeSlackSeededMessage): SlackMessage {
+    const m: SlackMessage = {
+      channel: seed.channel,
+      ts: seed.ts ?? this.nextTs(),
+      text: seed.text,
+      user: seed.user,
+      deleted: false,
+      edited: false,
+      streaming: false,
+    };
+    if (seed.thread_ts) m.thread_ts = seed.thread_ts;
+    if (seed.reactions) m.reactions = seed.reactions;
+    if (seed.subtype) m.subtype = seed.subtype;
+    if (seed.bot_id) m.bot_id = seed.bot_id;
+    this.messages.push(m);
+    return m;
   }
 
   /** The DM channel conversations.open returns for a user (stable per user). */
@@ -211,6 +274,8 @@ export class FakeSlack extends FakeHttpServer<SlackCall> {
         };
       case 'chat.postMessage': {
         if (!channel) return { ok: false, error: 'channel_not_found' };
+        const refused = this.refusal(channel);
+        if (refused) return refused;
         const m = this.newMessage(channel, this.nextTs(), p);
         this.messages.push(m);
         return { ok: true, channel, ts: m.ts, message: this.messageJson(m) };
@@ -274,9 +339,17 @@ export class FakeSlack extends FakeHttpServer<SlackCall> {
         return { ok: true, channel: { id } };
       }
       case 'conversations.replies':
-      case 'conversations.history': {
-        const list = channel ? this.messagesIn(channel, method === 'conversations.replies' ? String(p.ts) : undefined) : [];
-        return { ok: true, messages: list.map((m) => this.messageJson(m)), has_more: false };
+      case 'conversations.history':
+        return this.readMessages(method, channel, p);
+      case 'conversations.info': {
+        const c = channel ? this.channels.get(channel) : undefined;
+        if (!c || !this.botSees(c)) return { ok: false, error: 'channel_not_found' };
+        return { ok: true, channel: this.channelJson(c) };
+      }
+      case 'conversations.members': {
+        const c = channel ? this.channels.get(channel) : undefined;
+        if (!c || !this.botSees(c)) return { ok: false, error: 'channel_not_found' };
+        return this.page(this.membersOf(c), p, 100, 'members');
       }
       case 'users.info': {
         const u = typeof p.user === 'string' ? this.users.get(p.user) : undefined;
@@ -312,13 +385,111 @@ export class FakeSlack extends FakeHttpServer<SlackCall> {
     return {
       type: 'message',
       user: m.user,
-      bot_id: m.bot_id,
+      ...(m.bot_id ? { bot_id: m.bot_id } : {}),
+      ...(m.subtype ? { subtype: m.subtype } : {}),
       ts: m.ts,
       ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
       text: m.text ?? '',
       ...(m.blocks !== undefined ? { blocks: m.blocks } : {}),
       ...(m.metadata !== undefined ? { metadata: m.metadata } : {}),
+      ...(m.reactions ? { reactions: m.reactions } : {}),
     };
+  }
+
+  /** A thread parent as history lists it: with its reply count and repliers. */
+  private parentJson(m: SlackMessage): Record<string, unknown> {
+    const replies = this.messages.filter((r) => r.channel === m.channel && !r.deleted && r.thread_ts === m.ts && r.ts !== m.ts);
+    if (!replies.length) return this.messageJson(m);
+    const replyUsers = [...new Set(replies.map((r) => r.user))];
+    return { ...this.messageJson(m), thread_ts: m.ts, reply_count: replies.length, reply_users_count: replyUsers.length, reply_users: replyUsers };
+  }
+
+  /** Seeded channels only: is the bot allowed to see / post in it, as Slack decides. */
+  private botSees(c: FakeSlackChannel): boolean {
+    return (c.kind ?? 'public') === 'public' || this.membersOf(c).includes(this.botUserId);
+  }
+
+  private membersOf(c: FakeSlackChannel): string[] {
+    return c.kind === 'im' ? [this.botUserId, ...(c.user ? [c.user] : [])] : (c.members ?? []);
+  }
+
+  private refusal(channel: string): SlackBody | undefined {
+    const c = this.channels.get(channel);
+    if (!c) return undefined;
+    if (!this.botSees(c)) return { ok: false, error: 'channel_not_found' };
+    if (!this.membersOf(c).includes(this.botUserId)) return { ok: false, error: 'not_in_channel' };
+    if (c.archived) return { ok: false, error: 'is_archived' };
+    return undefined;
+  }
+
+  private channelJson(c: FakeSlackChannel): Record<string, unknown> {
+    const kind = c.kind ?? 'public';
+    const base = { id: c.id, created: this.tsBase, is_archived: c.archived ?? false };
+    if (kind === 'im') return { ...base, is_im: true, is_channel: false, is_group: false, is_mpim: false, is_private: true, user: c.user };
+    return {
+      ...base,
+      name: c.name ?? c.id.toLowerCase(),
+      is_channel: kind === 'public',
+      is_group: kind === 'private',
+      is_im: false,
+      is_mpim: kind === 'mpim',
+      is_private: kind !== 'public',
+      is_member: this.membersOf(c).includes(this.botUserId),
+      num_members: this.membersOf(c).length,
+    };
+  }
+
+  /**
+   * conversations.history (top-level messages, newest first) and conversations.replies (the parent,
+   * then replies oldest first), with `oldest`/`latest` (exclusive unless `inclusive`), `limit` and `cursor`.
+   */
+  private readMessages(method: string, channel: string | undefined, p: Record<string, unknown>): SlackBody {
+    if (!channel) return { ok: false, error: 'channel_not_found' };
+    const c = this.channels.get(channel);
+    if (c && !this.botSees(c)) return { ok: false, error: 'channel_not_found' };
+    if (c && !this.membersOf(c).includes(this.botUserId)) return { ok: false, error: 'not_in_channel' };
+    const inclusive = p.inclusive === true || p.inclusive === 'true' || p.inclusive === '1';
+    const after = (ts: string, bound: unknown) => typeof bound !== 'string' || (inclusive ? Number(ts) >= Number(bound) : Number(ts) > Number(bound));
+    const before = (ts: string, bound: unknown) => typeof bound !== 'string' || (inclusive ? Number(ts) <= Number(bound) : Number(ts) < Number(bound));
+    const inRange = (m: SlackMessage) => after(m.ts, p.oldest) && before(m.ts, p.latest);
+    const byTs = (a: SlackMessage, b: SlackMessage) => Number(a.ts) - Number(b.ts);
+    if (method === 'conversations.replies') {
+      const threadTs = String(p.ts);
+      const thread = this.messagesIn(channel, threadTs).sort(byTs);
+      if (!thread.length && this.strict) return { ok: false, error: 'thread_not_found' };
+      // Slack always answers with the thread's parent first, whatever the range.
+      const list = thread.filter((m) => m.ts === threadTs || inRange(m));
+      return this.page(
+        list.map((m) => (m.ts === threadTs ? this.parentJson(m) : this.messageJson(m))),
+        p,
+        1000,
+        'messages',
+      );
+    }
+    const top = this.messagesIn(channel)
+      .filter((m) => (!m.thread_ts || m.thread_ts === m.ts) && inRange(m))
+      .sort((a, b) => byTs(b, a));
+    return this.page(
+      top.map((m) => this.parentJson(m)),
+      p,
+      100,
+      'messages',
+    );
+  }
+
+  /** Cursor pagination as Slack does it: an opaque `next_cursor`, empty on the last page. */
+  private page(items: unknown[], p: Record<string, unknown>, defaultLimit: number, field: string): SlackBody {
+    const limit = Number(p.limit) > 0 ? Number(p.limit) : defaultLimit;
+    let offset = 0;
+    if (typeof p.cursor === 'string' && p.cursor !== '') {
+      const m = /^next:(\d+)$/.exec(Buffer.from(p.cursor, 'base64').toString('utf8'));
+      if (!m) return { ok: false, error: 'invalid_cursor' };
+      offset = Number(m[1]);
+    }
+    const slice = items.slice(offset, offset + limit);
+    const more = offset + limit < items.length;
+    const next_cursor = more ? Buffer.from(`next:${offset + limit}`).toString('base64') : '';
+    return { ok: true, [field]: slice, ...(field === 'messages' ? { has_more: more } : {}), response_metadata: { next_cursor } };
   }
 
   private userJson(u: FakeSlackUser): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appMention, blockAction, eventCallback, postCommand, postEvent, postInteraction, slashCommand } from '../fakes/slack-requests.js';
 import { type Harness, READS_ALLOWED_POLICY, SIGNING_SECRET, startHarness, TEAM } from '../support/harness.js';
-import { buttonsOf, cardFor, currentCard, mention, messageText, threadSays } from '../support/slack-user.js';
+import { buttonsOf, cardFor, currentCard, isAnswerUpdate, mention, messageText, threadSays } from '../support/slack-user.js';
 
 describe('revocation is immediate and total, on every bot process', () => {
   let h: Harness;
@@ -30,7 +30,7 @@ describe('revocation is immediate and total, on every bot process', () => {
         const ts = (d.event as { ts: string }).ts;
         const progress = await h.slack.waitFor((c) => c.api === 'chat.postMessage' && c.params.thread_ts === ts, 10_000);
         const progressTs = (progress.responseBody as { ts: string }).ts;
-        const final = await h.slack.waitFor((c) => c.api === 'chat.update' && c.params.ts === progressTs, 10_000);
+        const final = await h.slack.waitFor((c) => isAnswerUpdate(c) && c.params.ts === progressTs, 10_000);
         return messageText(final);
       }),
     );

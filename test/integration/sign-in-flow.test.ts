@@ -70,7 +70,10 @@ describe('signing in from Slack links the person and carries on with what they a
     expect(text).toMatch(/linked to AgentHub/);
     expect(text).toMatch(/\*GitHub\* — :large_green_circle: ready · last used/);
     expect(text).toMatch(/merge a pull request — high risk, asks you, with MFA/);
-    expect(text).toMatch(/Google Calendar\* — :heavy_minus_sign: not available/);
+    // Signed in with GitHub connected only: the calendar agent exists but waits for Google to be connected.
+    expect(text).toMatch(/Google Calendar\* — :white_circle: not connected/);
+    expect(text).toMatch(/delete a calendar event — high risk, asks you, with MFA/);
+    expect(text).toMatch(/\*Slack\* — :large_green_circle: ready/);
     expect(text).toMatch(/No approvals are waiting for you/);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appMention, postCommand, postEvent, slashCommand } from '../fakes/slack-requests.js';
 import { type Harness, READS_ALLOWED_POLICY, SIGNING_SECRET, startHarness } from '../support/harness.js';
+import { isAnswerUpdate } from '../support/slack-user.js';
 
 const now = () => Math.floor(Date.now() / 1000);
 const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
@@ -35,7 +36,7 @@ describe('only Slack can talk to the Slack endpoint', () => {
     const delivery = appMention({ text: '<@UBOT> list open pull requests in acme/widgets', user: 'U0001' });
     const res = await postEvent(h.eventsUrl, SIGNING_SECRET, delivery, { ts: now() + 240 });
     expect(res.status).toBe(200);
-    await h.slack.waitFor((c) => c.api === 'chat.update' && c.params.channel === 'C0001', 10_000);
+    await h.slack.waitFor((c) => isAnswerUpdate(c) && c.params.channel === 'C0001', 10_000);
   });
 
   it('refuses a valid signature moved onto a different body', async () => {
@@ -62,7 +63,7 @@ describe('only Slack can talk to the Slack endpoint', () => {
       postEvent(h.eventsUrl, SIGNING_SECRET, delivery, { retry: { num: 2, reason: 'http_timeout' } }),
     ]);
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
-    await h.slack.waitFor((c) => c.api === 'chat.update' && c.params.text !== undefined && h.slack.messagesIn('C0001', threadTs).length > 0, 10_000);
+    await h.slack.waitFor((c) => isAnswerUpdate(c) && c.params.text !== undefined && h.slack.messagesIn('C0001', threadTs).length > 0, 10_000);
     await settle(500);
     const replies = h.slack.callsTo('chat.postMessage').filter((c) => c.params.thread_ts === threadTs);
     expect(replies).toHaveLength(1);
@@ -97,9 +98,10 @@ describe('only Slack can talk to the Slack endpoint', () => {
     // Slack got its answer while GitHub was still being waited on: no final reply exists yet.
     const progress = await h.slack.waitFor((c) => c.api === 'chat.postMessage' && c.params.thread_ts === threadTs, 5000);
     expect(String(progress.params.text)).toMatch(/Working on it/);
-    const updatesForThread = () => h.slack.callsTo('chat.update').filter((c) => c.params.ts === (progress.responseBody as { ts: string }).ts);
+    const updatesForThread = () =>
+      h.slack.callsTo('chat.update').filter((c) => isAnswerUpdate(c) && c.params.ts === (progress.responseBody as { ts: string }).ts);
     expect(updatesForThread()).toHaveLength(0);
-    const final = await h.slack.waitFor((c) => c.api === 'chat.update' && c.params.ts === (progress.responseBody as { ts: string }).ts, 10_000);
+    const final = await h.slack.waitFor((c) => isAnswerUpdate(c) && c.params.ts === (progress.responseBody as { ts: string }).ts, 10_000);
     expect(String(final.params.text)).toMatch(/no open pull requests/);
   });
 
@@ -170,7 +172,7 @@ describe('bad input gets a helpful answer and changes nothing', () => {
     await postEvent(h.eventsUrl, SIGNING_SECRET, delivery);
     const threadTs = (delivery.event as { ts: string }).ts;
     const progress = await h.slack.waitFor((c) => c.api === 'chat.postMessage' && c.params.thread_ts === threadTs, 5000);
-    const final = await h.slack.waitFor((c) => c.api === 'chat.update' && c.params.ts === (progress.responseBody as { ts: string }).ts, 10_000);
+    const final = await h.slack.waitFor((c) => isAnswerUpdate(c) && c.params.ts === (progress.responseBody as { ts: string }).ts, 10_000);
     expect(String(final.params.text)).toContain('I can only help with GitHub');
     expect(JSON.stringify(final.params)).not.toMatch(/<!channel>|<!here>/);
   });

@@ -13,11 +13,19 @@ import { type FakeMyAccount, installMyAccount } from '../fakes/auth0-my-account.
 import { installOidc, type OidcFake } from '../fakes/auth0-oidc.js';
 import { FakeAuth0 } from '../fakes/fake-auth0.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
+import { FakeGoogleCalendar } from '../fakes/fake-google-calendar.js';
 import { FakeGroq } from '../fakes/fake-groq.js';
 import { FakeSlack } from '../fakes/fake-slack.js';
 import { createCapturedLogger } from './log-capture.js';
 import { freePort } from './processes.js';
 import { createTestRedis, type TestRedis } from './redis.js';
+
+/** Every Google Calendar scope AgentHub's tools ask for, as a person who connected Google grants them. */
+const GOOGLE_CALENDAR_SCOPES = [
+  'https://www.googleapis.com/auth/calendar.events',
+  'https://www.googleapis.com/auth/calendar.events.readonly',
+  'https://www.googleapis.com/auth/calendar.freebusy',
+];
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const TEAM = 'T0001';
@@ -29,6 +37,7 @@ export interface Harness {
   slack: FakeSlack;
   auth0: FakeAuth0;
   github: FakeGitHub;
+  calendar: FakeGoogleCalendar;
   groq?: FakeGroq;
   oidc: OidcFake;
   ciba: FakeCiba;
@@ -42,8 +51,11 @@ export interface Harness {
    * (same key prefix) and the stand-ins, as two processes behind a load balancer would.
    */
   startSecondProcess(): Promise<{ eventsUrl: string; deps: Deps; close(): Promise<void> }>;
-  /** Links a Slack user to an Auth0 user whose GitHub is connected (through the real encrypted store). */
-  linkUser(userId: string, opts?: { github?: boolean; githubLogin?: string }): Promise<{ sub: string; refreshToken: string }>;
+  /**
+   * Links a Slack user to an Auth0 user whose GitHub is connected (through the real encrypted store);
+   * with `googleEmail`, their Google Calendar is connected too, as that Google user.
+   */
+  linkUser(userId: string, opts?: { github?: boolean; githubLogin?: string; googleEmail?: string }): Promise<{ sub: string; refreshToken: string }>;
   close(): Promise<void>;
 }
 
@@ -62,12 +74,18 @@ rules:
     reason: "Reading the demo repositories is pre-authorised"
 `;
 
-export async function startHarness({ groq = false, planner, policy }: { groq?: boolean; planner?: Planner; policy?: string } = {}): Promise<Harness> {
+export async function startHarness({
+  groq = false,
+  planner,
+  policy,
+  now,
+}: { groq?: boolean; planner?: Planner; policy?: string; /** The agents' clock, for calendar tests. */ now?: () => Date } = {}): Promise<Harness> {
   const slack = new FakeSlack({ teamId: TEAM });
   const auth0 = new FakeAuth0();
   const github = new FakeGitHub();
+  const calendar = new FakeGoogleCalendar();
   const groqFake = groq ? new FakeGroq() : undefined;
-  const [slackUrl, auth0Info, githubUrl, groqUrl] = await Promise.all([slack.start(), auth0.start(), github.start(), groqFake?.start()]);
+  const [slackUrl, auth0Info, githubUrl, groqUrl] = await Promise.all([slack.start(), auth0.start(), github.start(), groqFake?.start(), calendar.start()]);
   const oidc = await installOidc(auth0);
   const ciba = installCiba(auth0, { interval: 1 });
   const myAccount = installMyAccount(auth0);
@@ -83,6 +101,7 @@ export async function startHarness({ groq = false, planner, policy }: { groq?: b
     AUTH0_CLIENT_ID: auth0.clientId,
     AUTH0_CLIENT_SECRET: auth0.clientSecret,
     GITHUB_API_URL: githubUrl,
+    GOOGLE_API_URL: calendar.rootUrl,
     REDIS_URL: store.url,
     AGENTHUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     PORT: String(port),
@@ -92,7 +111,7 @@ export async function startHarness({ groq = false, planner, policy }: { groq?: b
     ...(groqUrl ? { GROQ_API_KEY: 'gsk_testkey0000000000', GROQ_BASE_URL: groqUrl } : {}),
   });
   const parsedPolicy = policy ? parsePolicy(policy, 'test-policy.yaml') : undefined;
-  const deps = createDeps(config, { logger: logs.logger, redis: store.redis, keys: store.keys, planner, policy: parsedPolicy });
+  const deps = createDeps(config, { logger: logs.logger, redis: store.redis, keys: store.keys, planner, policy: parsedPolicy, now });
   const app = createSlackApp({
     slack: config.slack,
     http: config.http,
@@ -107,7 +126,7 @@ export async function startHarness({ groq = false, planner, policy }: { groq?: b
   const startSecondProcess = async () => {
     const redis = createRedis(store.url);
     await waitForRedis(redis);
-    const deps2 = createDeps(config, { logger: logs.logger, redis, keys: store.keys, planner, policy: parsedPolicy });
+    const deps2 = createDeps(config, { logger: logs.logger, redis, keys: store.keys, planner, policy: parsedPolicy, now });
     const app2 = createSlackApp({
       slack: config.slack,
       http: { ...config.http, port: await freePort() },
@@ -133,6 +152,7 @@ export async function startHarness({ groq = false, planner, policy }: { groq?: b
     slack,
     auth0,
     github,
+    calendar,
     groq: groqFake,
     oidc,
     ciba,
@@ -142,13 +162,21 @@ export async function startHarness({ groq = false, planner, policy }: { groq?: b
     deps,
     app,
     startSecondProcess,
-    async linkUser(userId, { github: connected = true, githubLogin = 'octo-dev' } = {}) {
+    async linkUser(userId, { github: connected = true, githubLogin = 'octo-dev', googleEmail } = {}) {
       const n = ++linked;
       const sub = `github|${1000 + n}`;
       const refreshToken = `v1.MRrt-test-refresh-${randomBytes(12).toString('hex')}`;
-      auth0.addUser({ sub, refreshToken, connections: connected ? { github: { scope: '' } } : {} });
+      auth0.addUser({
+        sub,
+        refreshToken,
+        connections: {
+          ...(connected ? { github: { scope: '' } } : {}),
+          ...(googleEmail ? { 'google-oauth2': { scope: `openid ${GOOGLE_CALENDAR_SCOPES.join(' ')}` } } : {}),
+        },
+      });
       auth0.onTokenIssued((t) => {
         if (t.sub === sub && t.connection === 'github') github.acceptToken(t.token, githubLogin);
+        if (t.sub === sub && t.connection === 'google-oauth2' && googleEmail) calendar.acceptToken(t.token, googleEmail);
       });
       await deps.accounts.link({ teamId: TEAM, userId }, { auth0Sub: sub, refreshToken });
       return { sub, refreshToken };
@@ -156,7 +184,7 @@ export async function startHarness({ groq = false, planner, policy }: { groq?: b
     async close() {
       await app.stop().catch(() => {});
       await deps.close();
-      await Promise.all([slack.stop(), auth0.stop(), github.stop(), groqFake?.stop()]);
+      await Promise.all([slack.stop(), auth0.stop(), github.stop(), calendar.stop(), groqFake?.stop()]);
       await store.close();
     },
   };

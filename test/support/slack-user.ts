@@ -17,6 +17,11 @@ export interface Button {
 
 type Block = { type: string; elements?: Array<Record<string, unknown>>; text?: { text?: string }; fields?: Array<{ text: string }> };
 
+/** A `chat.update` that carries an answer, not one of the "Working: …" progress steps shown meanwhile. */
+export function isAnswerUpdate(call: Pick<SlackCall, 'api' | 'params'>): boolean {
+  return call.api === 'chat.update' && !/^Working\b/.test(String(call.params.text ?? ''));
+}
+
 /** Every message text (section, fields, context) of a Slack message, joined. */
 export function messageText(call: Pick<SlackCall, 'params'>): string {
   const blocks = (call.params.blocks as Block[] | undefined) ?? [];

@@ -8,9 +8,11 @@ import { describeForUser } from '../../errors.js';
 import type { SlackIdentity } from '../../identity.js';
 import type { Gate } from '../../policy/gate.js';
 import type { Decision } from '../../policy/types.js';
+import { riskOf } from '../../tools/tool-definition.js';
 import type { PreparedCall, ToolExecutor } from '../../tools/tool-executor.js';
 import type { AgentStateType, AgentStateUpdate, Halt } from '../state.js';
 import { toolErrorMessage, toolResultMessage } from '../tool-message.js';
+import { reportStep } from '../turn-progress.js';
 
 /** Per-run facts from the verified Slack request, never from the model. */
 export interface RunContext {
@@ -86,10 +88,7 @@ export function createActNode({ executor, gate, approvals, approvalTtlMs, audit 
     /** One audit record about this call; throws AuditUnavailableError, which callers let stop the action. */
     const record = (fields: Omit<AuditInput, 'teamId' | 'userId' | 'agent' | 'tool' | 'runId' | 'argsHash'>) =>
       audit.append({ teamId: run.who.teamId, userId: run.who.userId, agent: tool.service, tool: tool.name, runId: run.threadId, argsHash, ...fields });
-    const targetName = (args: Record<string, unknown>) =>
-      typeof args.owner === 'string' && typeof args.repo === 'string'
-        ? `${args.owner}/${args.repo}${args.pull_number ? `#${args.pull_number}` : args.issue_number ? `#${args.issue_number}` : args.branch ? `@${args.branch}` : ''}`
-        : undefined;
+    await reportStep(tool.describe(prepared.value.args), config);
     const target = await executor.target(prepared.value, run.who);
     if (!target.ok) return fail(target);
 
@@ -200,6 +199,7 @@ export function createActNode({ executor, gate, approvals, approvalTtlMs, audit 
     /** Audit first — no record, no call — then the call, then its result. */
     async function execute(p: PreparedCall, causeId?: string): Promise<AgentStateUpdate> {
       const action = p.tool.describe(p.args);
+      const risk = riskOf(p.tool, p.args);
       let started: AuditRecord;
       try {
         started = await record({
@@ -207,7 +207,7 @@ export function createActNode({ executor, gate, approvals, approvalTtlMs, audit 
           action,
           target: targetName(p.args),
           outcome: 'pending',
-          risk: p.tool.risk,
+          risk,
           scopes: [...p.tool.scopes],
           causeId,
         });
@@ -220,7 +220,7 @@ export function createActNode({ executor, gate, approvals, approvalTtlMs, audit 
         action,
         target: targetName(p.args),
         outcome: result.ok ? 'ok' : 'error',
-        risk: p.tool.risk,
+        risk,
         summary: result.ok ? firstLine(result.value.text) : `${result.message} (reference ${result.refId})`,
         causeId: started.id,
       }).catch((err) => void err); // the action already happened; its start record stands, and the log has the failure
@@ -235,6 +235,17 @@ export function createActNode({ executor, gate, approvals, approvalTtlMs, audit 
       return fail({ message: text, refId, code, halt: true });
     }
   };
+}
+
+/** What a call acts on, for the audit trail's target column: a repository item, an event or a channel. */
+export function targetName(args: Record<string, unknown>): string | undefined {
+  if (typeof args.owner === 'string' && typeof args.repo === 'string') {
+    const item = args.pull_number ? `#${args.pull_number}` : args.issue_number ? `#${args.issue_number}` : args.branch ? `@${args.branch}` : '';
+    return `${args.owner}/${args.repo}${item}`;
+  }
+  if (typeof args.event_id === 'string') return `calendar event ${args.event_id}`;
+  if (typeof args.channel === 'string') return `channel ${args.channel}`;
+  return undefined;
 }
 
 /** A one-line summary of a tool result for the audit trail (links reduced to their labels). */

@@ -1,70 +1,83 @@
 import { AIMessage, type BaseMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import { scrubSecrets } from '../../security/scrub-secrets.js';
 import { clip, escapeMrkdwn } from '../../slack/mrkdwn.js';
-import { findRepo, interpretRequest, type RepoRef } from './interpret-request.js';
+import { capabilitiesText } from './builtin/examples.js';
+import type { Interpretation } from './builtin/interpretation.js';
+import { messageText, rememberThread } from './builtin/thread-memory.js';
+import { interpretRequest } from './interpret-request.js';
 import type { Planner, ToolArtifact } from './planner.js';
 
-export const EXAMPLE_REQUESTS = [
-  'list open pull requests in acme/api',
-  'show PR #42 in acme/api',
-  'merge PR #42 in acme/api',
-  'show issue #7 in acme/api',
-  'delete branch old/experiment in acme/api',
-  'list my repositories',
-];
-
-export function capabilitiesText(): string {
-  return `I work on GitHub for now. Try:\n${EXAMPLE_REQUESTS.map((e) => `• _${e}_`).join('\n')}`;
-}
-
-/** The repository the thread was last about: from earlier tool calls first, then earlier requests. */
-function threadRepo(messages: BaseMessage[]): RepoRef | undefined {
-  for (let i = messages.length - 2; i >= 0; i--) {
-    const m = messages[i];
-    if (AIMessage.isInstance(m)) {
-      for (const call of m.tool_calls ?? []) {
-        const { owner, repo, pull_number } = call.args as { owner?: unknown; repo?: unknown; pull_number?: unknown };
-        if (typeof owner === 'string' && typeof repo === 'string')
-          return { owner, repo, ...(typeof pull_number === 'number' ? { pullNumber: pull_number } : {}) };
-      }
-    }
-    if (HumanMessage.isInstance(m)) {
-      const ref = findRepo(String(m.content));
-      if (ref) return { owner: ref.owner, repo: ref.repo };
-    }
-  }
-  return undefined;
-}
+export { ALL_EXAMPLE_REQUESTS, capabilitiesText, EXAMPLE_REQUESTS } from './builtin/examples.js';
 
 /**
- * The planner used without an LLM key: reads plain requests deterministically, and after the
- * tools ran, answers with their human-readable renderings.
+ * The planner used without an LLM key. It reads the person's latest request deterministically,
+ * with what the thread was last about; after the tools ran it takes the next step of a multi-step
+ * request, or answers with the tools' human-readable renderings. Intent comes only from the
+ * person's own messages: tool results supply references (numbers, ids, times), never instructions.
  */
 export function createBuiltinPlanner(): Planner {
   return {
     name: 'built-in',
-    async next({ messages }) {
-      const last = messages.at(-1);
-      if (ToolMessage.isInstance(last)) {
-        const results: string[] = [];
-        for (let i = messages.length - 1; i >= 0 && ToolMessage.isInstance(messages[i]); i--) {
-          const artifact = (messages[i] as ToolMessage).artifact as ToolArtifact | undefined;
-          results.unshift(artifact?.text ?? String((messages[i] as ToolMessage).content));
-        }
-        return new AIMessage({ content: results.join('\n\n') });
+    async next({ messages, context }) {
+      const asked = messages.findLastIndex((m) => HumanMessage.isInstance(m));
+      const request = asked >= 0 ? messageText(messages[asked]!) : '';
+      // The request is read against the thread as it was when it was asked, so each step reads it alike.
+      const reading = interpretRequest(request, rememberThread(messages.slice(0, Math.max(asked, 0))), context);
+      const turn = messages.slice(asked + 1);
+      if (ToolMessage.isInstance(messages.at(-1))) {
+        const step = pendingStep(reading, turn);
+        return step ? toolCall(step, messages.length) : new AIMessage({ content: renderings(turn) });
       }
-      const text = HumanMessage.isInstance(last) ? String(last.content).trim() : '';
-      const reading = interpretRequest(text, threadRepo(messages));
       switch (reading.kind) {
         case 'tool':
-          return new AIMessage({ content: '', tool_calls: [{ id: `builtin_${messages.length}`, name: reading.name, args: reading.args, type: 'tool_call' }] });
+          return toolCall(reading, messages.length);
         case 'ask':
+        case 'answer':
           return new AIMessage({ content: reading.text });
-        default: {
-          const quoted = escapeMrkdwn(clip(scrubSecrets(text), 80));
-          return new AIMessage({ content: `I didn't understand "${quoted}". ${capabilitiesText()}` });
-        }
+        default:
+          return new AIMessage({ content: notUnderstood(request) });
       }
     },
   };
+}
+
+type ToolStep = Extract<Interpretation, { kind: 'tool' }>;
+
+function toolCall(step: ToolStep, position: number): AIMessage {
+  return new AIMessage({ content: '', tool_calls: [{ id: `builtin_${position}`, name: step.name, args: step.args, type: 'tool_call' }] });
+}
+
+/**
+ * The step still to take this turn: the request's reading is replayed against the calls made since
+ * it was asked; each must match the step planned and have succeeded. An error, a refusal or any
+ * other call ends the chain.
+ */
+function pendingStep(reading: Interpretation, turn: readonly BaseMessage[]): ToolStep | undefined {
+  const results = new Map<string, ToolMessage>();
+  for (const m of turn) if (ToolMessage.isInstance(m)) results.set(m.tool_call_id, m);
+  let step: Interpretation | undefined = reading;
+  for (const m of turn) {
+    if (!AIMessage.isInstance(m)) continue;
+    for (const call of m.tool_calls ?? []) {
+      if (step?.kind !== 'tool' || step.name !== call.name || JSON.stringify(step.args) !== JSON.stringify(call.args)) return undefined;
+      const result = call.id ? results.get(call.id) : undefined;
+      if (!result || result.status === 'error') return undefined;
+      step = step.followUp?.((result.artifact as ToolArtifact | undefined)?.data);
+    }
+  }
+  return step?.kind === 'tool' ? step : undefined;
+}
+
+/** What the person sees of this turn's tool results, in call order (never the model-facing data). */
+function renderings(turn: readonly BaseMessage[]): string {
+  return turn
+    .filter((m): m is ToolMessage => ToolMessage.isInstance(m))
+    .map((m) => (m.artifact as ToolArtifact | undefined)?.text ?? String(m.content))
+    .join('\n\n');
+}
+
+function notUnderstood(request: string): string {
+  if (!request.trim()) return `Tell me what to do. ${capabilitiesText()}`;
+  const quoted = escapeMrkdwn(clip(scrubSecrets(request.replace(/\s+/g, ' ').trim()), 80));
+  return `I didn't understand "${quoted}". ${capabilitiesText()}`;
 }

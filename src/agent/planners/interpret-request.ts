@@ -1,100 +1,108 @@
 /**
- * Plain-English reading of a request for the built-in planner: deterministic, no model.
- * Returns the tool to call with its arguments, a question back when something is missing,
- * or nothing when the request is not understood.
+ * Plain-English reading of a request for the built-in planner: deterministic, no model. Returns the
+ * tool to call with its arguments (and, for "find a free hour … and book …", what to do with its
+ * result), a question back when something is missing, a short answer, or nothing.
  */
-export type Interpretation = { kind: 'tool'; name: string; args: Record<string, unknown> } | { kind: 'ask'; text: string } | { kind: 'unknown' };
+import { calendarReadReaders, calendarWriteReaders, eventDetails, eventTitle, slotSearch, wantsBooking } from './builtin/calendar-readers.js';
+import { capabilitiesText } from './builtin/examples.js';
+import { githubReadReaders } from './builtin/github-read-readers.js';
+import { githubWriteReaders } from './builtin/github-write-readers.js';
+import { ask, callTool, firstReading, type Interpretation, makeRequest, type Reader, type Request, withText } from './builtin/interpretation.js';
+import { findPeople } from './builtin/references.js';
+import { normalizeText } from './builtin/request-text.js';
+import { slackPostReaders, slackReadReaders } from './builtin/slack-readers.js';
+import { emptyMemory, type ThreadMemory } from './builtin/thread-memory.js';
+import type { PlannerContext } from './planner.js';
 
-export interface RepoRef {
-  owner: string;
-  repo: string;
-  /** The pull request the conversation was last about, for "merge it". */
-  pullNumber?: number;
-}
+export type { FollowUp, Interpretation } from './builtin/interpretation.js';
+export { findRepo, type RepoRef } from './builtin/references.js';
+export { emptyMemory, rememberThread, type ThreadMemory } from './builtin/thread-memory.js';
 
-const URL_PR = /github\.com\/([A-Za-z0-9][A-Za-z0-9-]{0,38})\/([A-Za-z0-9._-]{1,100})\/pull\/(\d+)/i;
-const URL_REPO = /github\.com\/([A-Za-z0-9][A-Za-z0-9-]{0,38})\/([A-Za-z0-9._-]{1,100})/i;
-const REPO = /(?:^|[\s(`'"])([A-Za-z0-9][A-Za-z0-9-]{0,38})\/([A-Za-z0-9._-]*[A-Za-z0-9_-])(?:#(\d+))?/g;
-/** Word pairs and dates that look like owner/repo but are not. */
-const NOT_A_REPO = /^(and\/or|either\/or|\d+\/\d+|yes\/no|on\/off|read\/write)$/i;
-const PR_NUMBER = /(?:#|\b(?:pr|pull request|pull|mr)\s*#?\s*)(\d{1,7})\b/i;
-const MENTIONS_PRS = /\b(prs?|mrs?|pull[\s-]?requests?|pulls|merge requests?)\b/i;
-const MENTIONS_REPOS = /\b(repos?|repositories|repository|projects)\b/i;
-
-export function findRepo(text: string): (RepoRef & { number?: number }) | undefined {
-  const url = URL_PR.exec(text);
-  if (url?.[1] && url[2]) return { owner: url[1], repo: url[2], number: Number(url[3]) };
-  const urlRepo = URL_REPO.exec(text);
-  if (urlRepo?.[1] && urlRepo[2]) return { owner: urlRepo[1], repo: urlRepo[2].replace(/\.git$/i, '') };
-  // Several candidates: prefer one introduced by "in/on/of/for/from", else the last one.
-  const candidates = [...text.matchAll(REPO)].filter((m) => m[1] && m[2] && !NOT_A_REPO.test(`${m[1]}/${m[2]}`));
-  const introduced = candidates.filter((m) => /\b(in|on|of|for|from|at)\s*$/i.test(text.slice(0, m.index + (m[0].length - m[0].trimStart().length))));
-  const m = introduced.at(-1) ?? candidates.at(-1);
-  if (!m?.[1] || !m[2]) return undefined;
-  return { owner: m[1], repo: m[2].replace(/\.git$/i, ''), ...(m[3] ? { number: Number(m[3]) } : {}) };
-}
-
-function findPrNumber(text: string): number | undefined {
-  const m = PR_NUMBER.exec(text);
-  return m?.[1] ? Number(m[1]) : undefined;
-}
-
-function prState(text: string): 'open' | 'closed' | 'all' {
-  const open = /\bopen\b/i.test(text);
-  const closed = /\b(closed|merged)\b/i.test(text);
-  if (open && closed) return 'all';
-  if (closed) return 'closed';
-  if (open) return 'open';
-  return /\b(all|every)\s+(the\s+)?(prs?|pull)/i.test(text) ? 'all' : 'open';
-}
-
-const MERGE = /\b(merge|land|ship)\b(?!\s+requests?)/i;
-const DELETE_BRANCH = /\b(delete|remove|drop)\b.*\bbranch\b|\bbranch\b.*\b(delete|remove|drop)\b/i;
-const BRANCH_NAME = /\bbranch\s+[`'"]?([A-Za-z0-9._/-]+[A-Za-z0-9_-])[`'"]?/i;
-const ISSUE = /\bissues?\b/i;
-
-function mergeMethod(text: string): 'merge' | 'squash' | 'rebase' {
-  if (/\brebase\b/i.test(text)) return 'rebase';
-  if (/\b(merge commit|no[- ]squash|regular merge)\b/i.test(text)) return 'merge';
-  return 'squash';
-}
+/** Most specific first: a channel named outright, then writes (they carry a verb), then reads. */
+const READERS: Reader[] = [
+  ...slackPostReaders,
+  ...githubWriteReaders,
+  ...calendarWriteReaders,
+  ...calendarReadReaders,
+  ...slackReadReaders,
+  ...githubReadReaders,
+];
 
 /**
- * @param text the person's request, mention already stripped
- * @param thread what the conversation was last about (repository, pull request), for follow-ups ("show #3", "merge it")
+ * @param text the person's request, the bot's mention already stripped
+ * @param memory what the thread was last about (repository, pull request, issue, event, slots, channel)
+ * @param context where and when the request was made ("this channel", "today")
  */
-export function interpretRequest(text: string, thread?: RepoRef): Interpretation {
-  const ref = findRepo(text);
-  const number = ref?.number ?? findPrNumber(text);
-  const repo = ref ?? thread;
+export function interpretRequest(text: string, memory: ThreadMemory = emptyMemory(), context?: PlannerContext): Interpretation {
+  const req = makeRequest(text, memory, context);
+  if (!req.text) return smallTalk(normalizeText(text));
+  return read(req);
+}
 
-  if (DELETE_BRANCH.test(text)) {
-    const branch = BRANCH_NAME.exec(text.replace(/\b(in|on|of|from)\s+[A-Za-z0-9-]+\/[A-Za-z0-9._-]+/gi, ''))?.[1];
-    if (!branch) return { kind: 'ask', text: 'Which branch should I delete? For example: "delete branch stale/experiment in acme/api".' };
-    if (!repo) return { kind: 'ask', text: `Which repository is the branch ${branch} in? For example: "delete branch ${branch} in acme/api".` };
-    return { kind: 'tool', name: 'github_delete_branch', args: { owner: repo.owner, repo: repo.repo, branch } };
-  }
-  if (MERGE.test(text) && !/\bmerged\b/i.test(text)) {
-    const pr = number ?? (/\b(it|this|that)\b/i.test(text) ? thread?.pullNumber : undefined);
-    if (pr === undefined) return { kind: 'ask', text: 'Which pull request should I merge? For example: "merge PR #42 in acme/api".' };
-    if (!repo) return { kind: 'ask', text: `Which repository is pull request #${pr} in? For example: "merge PR #${pr} in acme/api".` };
-    return { kind: 'tool', name: 'github_merge_pull_request', args: { owner: repo.owner, repo: repo.repo, pull_number: pr, merge_method: mergeMethod(text) } };
-  }
-  if (ISSUE.test(text) && number !== undefined) {
-    if (!repo) return { kind: 'ask', text: `Which repository is issue #${number} in? For example: "show issue #${number} in acme/api".` };
-    return { kind: 'tool', name: 'github_get_issue', args: { owner: repo.owner, repo: repo.repo, issue_number: number } };
-  }
+function read(req: Request): Interpretation {
+  return declined(req) ?? bookAfterFindingSlot(req) ?? firstReading(req, READERS) ?? { kind: 'unknown' };
+}
 
-  if (number !== undefined && (MENTIONS_PRS.test(text) || /#\d/.test(text) || ref?.number !== undefined)) {
-    if (!repo) return { kind: 'ask', text: `Which repository is pull request #${number} in? For example: "show PR #${number} in acme/api".` };
-    return { kind: 'tool', name: 'github_get_pull_request', args: { owner: repo.owner, repo: repo.repo, pull_number: number } };
-  }
-  if (MENTIONS_PRS.test(text)) {
-    if (!repo) return { kind: 'ask', text: 'Which repository should I look at? For example: "list open pull requests in acme/api".' };
-    return { kind: 'tool', name: 'github_list_pull_requests', args: { owner: repo.owner, repo: repo.repo, state: prState(text) } };
-  }
-  if (MENTIONS_REPOS.test(text) && !ref) {
-    return { kind: 'tool', name: 'github_list_my_repositories', args: {} };
-  }
-  return { kind: 'unknown' };
+/** A message with nothing to do in it: thanks, a greeting, an "ok". */
+function smallTalk(text: string): Interpretation {
+  if (!text) return { kind: 'unknown' };
+  if (/\b(thanks|thank you|thx|ty|cheers)\b/i.test(text)) return { kind: 'answer', text: "You're welcome!" };
+  if (/\b(hi|hello|hey|yo)\b/i.test(text)) return { kind: 'answer', text: `Hi! ${capabilitiesText()}` };
+  return { kind: 'answer', text: 'OK. Tell me when there is something to do.' };
+}
+
+const NEGATED =
+  /\b(?:don'?t|do\s+not|dont|never|no\s+need\s+to|stop)\s+(?:you\s+)?(merge|delete|remove|close|deploy|release|ship|post|send|cancel|book|schedule|comment|label|run|trigger|dispatch|create|open|invite|move|reschedule)\b(?!\s+(?:any\s+|the\s+)?(?:notifications?|invit\w*|e-?mails?|updates?)\b)/i;
+
+/** "don't merge PR 12": nothing is done; "merge PR 12 but don't delete the branch": only the rest is read. */
+function declined(req: Request): Interpretation | undefined {
+  if (/^help\b|^what can you do\b/i.test(req.text)) return { kind: 'answer', text: capabilitiesText() };
+  const negated = NEGATED.exec(req.text);
+  if (!negated) return undefined;
+  const rest = req.text
+    .split(/[,;]|\bbut\b|\binstead\b/i)
+    .filter((part) => !NEGATED.test(part))
+    .join(' ')
+    .replace(/^\s*(?:and|then|just|so)\b/i, '')
+    .trim();
+  if (rest && /[a-z]{3}/i.test(rest)) return read(withText(req, rest));
+  return { kind: 'answer', text: `OK, I won't ${negated[1]?.toLowerCase()} anything. Nothing was done.` };
+}
+
+const THEN_BOOK = /\s*,?\s*\b(?:and\s+then|and|then)\s+(?=(?:book|schedule|put|add|create|set\s+up|arrange)\b)/i;
+const FIRST_FREE = /\b(?:first|next|earliest)\s+(?:available|free|open|possible)\b/i;
+const ISO_START = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * "find a free hour with @bob tomorrow and book a review of PR #42 in acme/api": first the free-slot
+ * search, then, from its result, the booking of the first slot. Nothing is booked when no slot is found.
+ */
+function bookAfterFindingSlot(req: Request): Interpretation | undefined {
+  const split = THEN_BOOK.exec(req.text);
+  const single = !split && wantsBooking(req.text) && FIRST_FREE.test(req.text);
+  if (!split && !single) return undefined;
+  const finding = split ? withText(req, req.text.slice(0, split.index)) : req;
+  const booking = split ? withText(req, req.text.slice(split.index + split[0].length)) : req;
+  if (split && !/\b(find|look\s+for|search|free|available|slot|time)\b/i.test(finding.text)) return undefined;
+  const search = slotSearch(finding);
+  if (search.kind !== 'tool') return search;
+  const title = eventTitle(booking);
+  if (!title) return ask(`What should I call the meeting? For example: "find a free hour with @alice tomorrow and book it as 'Sync'".`);
+  const people = findPeople(req.text);
+  const args: Record<string, unknown> = { ...search.args, people };
+  const details = eventDetails(booking);
+  return callTool('calendar_find_free_slot', args, (data) => {
+    const result = (data && typeof data === 'object' ? data : {}) as { slots?: unknown; duration_minutes?: unknown };
+    const first = Array.isArray(result.slots) ? (result.slots[0] as { start?: unknown } | undefined) : undefined;
+    if (typeof first?.start !== 'string' || !ISO_START.test(first.start)) return undefined;
+    const duration =
+      typeof result.duration_minutes === 'number' ? result.duration_minutes : typeof args.duration_minutes === 'number' ? args.duration_minutes : 30;
+    return callTool('calendar_create_event', {
+      summary: title,
+      start: first.start,
+      duration_minutes: duration,
+      ...(people.length ? { attendees: people } : {}),
+      ...details,
+    });
+  });
 }

@@ -1,4 +1,5 @@
 import { AgentHubError } from '../../errors.js';
+import { clip, escapeMrkdwn } from '../../slack/mrkdwn.js';
 
 /**
  * Maps GitHub HTTP failures to sentences a Slack user can act on. A 401 is not mapped here: it
@@ -42,5 +43,51 @@ export async function withGitHubErrors<T>(target: string, fn: () => Promise<T>):
     return await fn();
   } catch (err) {
     throw explainGitHubError(err, target);
+  }
+}
+
+/** The first line of GitHub's error message (`response.data.message`), or ''. */
+export function githubMessage(err: unknown): string {
+  const data = (err as { response?: { data?: unknown } }).response?.data;
+  const message = data && typeof data === 'object' ? (data as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message.split('\n')[0]!.trim() : '';
+}
+
+/** "GitHub refused to merge pull request #1 in acme/api (GitHub says: …); nothing was merged." */
+export function refusedByGitHub(err: unknown, action: string, undone = 'nothing was changed'): AgentHubError {
+  const status = (err as { status?: number }).status;
+  const message = githubMessage(err);
+  const because = message ? ` (GitHub says: ${escapeMrkdwn(clip(message, 200))})` : '';
+  return new AgentHubError('upstream_rejected', `${action}: ${status} ${message}`, `GitHub refused to ${action}${because}; ${undone}.`, { cause: err });
+}
+
+/**
+ * A write that failed on GitHub's side may still have happened: say so rather than "nothing changed",
+ * so the person checks before asking again (and doing it twice).
+ */
+export function unsureWhetherDone(err: unknown, doing: string, outcome: string, check: string): AgentHubError {
+  const status = (err as { status?: number }).status;
+  return new AgentHubError(
+    'upstream_unavailable',
+    `${doing}: ${status}`,
+    `GitHub failed while ${doing}, so I can't tell whether ${outcome}. Check ${check} before asking again.`,
+    { cause: err },
+  );
+}
+
+/** Explains a failed write: GitHub's refusal (422 and the like), an unknown outcome (5xx), or the usual read errors. */
+export function explainWriteError(err: unknown, action: string, target: string): unknown {
+  const status = (err as { status?: number }).status;
+  if (status === 405 || status === 409 || status === 410 || status === 422) return refusedByGitHub(err, action);
+  if (typeof status === 'number' && status >= 500) return unsureWhetherDone(err, `trying to ${action}`, 'it happened', `${target} on GitHub`);
+  return explainGitHubError(err, target);
+}
+
+/** Runs one GitHub write, turning its failure into a sentence about `action` on `target`. */
+export async function withGitHubWrite<T>(action: string, target: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw explainWriteError(err, action, target);
   }
 }

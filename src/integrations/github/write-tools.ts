@@ -1,17 +1,15 @@
 import { z } from 'zod';
 import { AgentHubError } from '../../errors.js';
-import { clip, escapeMrkdwn, link as slackLink } from '../../slack/mrkdwn.js';
+import { clip } from '../../slack/mrkdwn.js';
 import { defineTool, type PreviewLine, type ToolDefinition } from '../../tools/tool-definition.js';
 import type { GitHubClient } from './client.js';
-import { explainGitHubError, withGitHubErrors } from './errors.js';
-import { branch, owner, repo } from './schemas.js';
+import { explainGitHubError, githubMessage, refusedByGitHub, unsureWhetherDone, withGitHubErrors } from './errors.js';
+import { getPull } from './lookups.js';
+import { describeChecks, describeReviews, readPullStatus } from './pull-status.js';
+import { branch, owner, pullNumber, repo } from './schemas.js';
 import { branchTarget, repoTarget } from './target.js';
+import { code, firstLine, linkTo, plural } from './text.js';
 
-/*
- * Argument schemas shared by the GitHub tools defined outside tools.ts. They repeat tools.ts's
- * owner/repo rules rather than importing them, so tools.ts can import these modules without a cycle.
- */
-const pullNumber = z.number().int().positive().describe('Pull request number');
 const mergeMethod = z.enum(['merge', 'squash', 'rebase']).default('squash').describe('How to merge: squash (default), merge commit, or rebase');
 const headSha = z
   .string()
@@ -26,16 +24,8 @@ export type MergePullRequestArgs = z.infer<typeof mergeSchema>;
  * so untrusted titles and commit messages are clipped here but not escaped twice.
  */
 
-type Pull = Awaited<ReturnType<GitHubClient['rest']['pulls']['get']>>['data'];
-type CheckRun = Awaited<ReturnType<GitHubClient['rest']['checks']['listForRef']>>['data']['check_runs'][number];
-type Review = Awaited<ReturnType<GitHubClient['rest']['pulls']['listReviews']>>['data'][number];
-
 const CHANGED = (owner: string, repo: string, n: number) =>
   `The pull request changed after it was approved; nothing was merged. New commits were pushed to #${n} in ${owner}/${repo}: ask me again to review and approve the latest version.`;
-
-function getPull(github: GitHubClient, owner: string, repo: string, pull_number: number): Promise<Pull> {
-  return withGitHubErrors(`pull request #${pull_number} in ${owner}/${repo}`, () => github.rest.pulls.get({ owner, repo, pull_number }).then((r) => r.data));
-}
 
 /**
  * Binds a merge to the commit the approver is shown: call it before the approval is recorded, so
@@ -63,12 +53,8 @@ export const mergePullRequest = defineTool({
   },
   async preview({ owner, repo, pull_number }, github: GitHubClient) {
     const pr = await getPull(github, owner, repo, pull_number);
-    const [target, checks, reviews] = await withGitHubErrors(`pull request #${pull_number} in ${owner}/${repo}`, () =>
-      Promise.all([
-        branchTarget(github, owner, repo, pr.base.ref),
-        github.paginate(github.rest.checks.listForRef, { owner, repo, ref: pr.head.sha, per_page: 100 }),
-        github.paginate(github.rest.pulls.listReviews, { owner, repo, pull_number, per_page: 100 }),
-      ]),
+    const [target, status] = await withGitHubErrors(`pull request #${pull_number} in ${owner}/${repo}`, () =>
+      Promise.all([branchTarget(github, owner, repo, pr.base.ref), readPullStatus(github, owner, repo, pr)]),
     );
     const marks = [target.branch?.protected ? 'protected' : '', target.branch?.isDefault ? 'default' : ''].filter(Boolean);
     const lines: PreviewLine[] = [
@@ -76,8 +62,8 @@ export const mergePullRequest = defineTool({
       { label: 'Author', value: pr.user?.login ?? 'unknown' },
       { label: 'Target branch', value: `\`${pr.base.ref}\`${marks.length ? ` (${marks.join(', ')})` : ''}` },
       { label: 'Changes', value: `${plural(pr.changed_files, 'file')}, +${pr.additions} −${pr.deletions}` },
-      { label: 'Checks', value: summarizeChecks(checks) },
-      { label: 'Reviews', value: summarizeReviews(reviews) },
+      { label: 'Checks', value: describeChecks(status.checks) },
+      { label: 'Reviews', value: describeReviews(status.reviews) },
       { label: 'Head commit', value: `\`${pr.head.sha.slice(0, 7)}\`` },
     ];
     const state = pr.merged ? 'already merged' : pr.state !== 'open' ? 'closed' : pr.draft ? 'draft' : undefined;
@@ -106,7 +92,7 @@ export const mergePullRequest = defineTool({
     const data = { merged: true, number: pr.number, url: pr.html_url, base: pr.base.ref, method: merge_method, sha: merged.sha, head_sha: pr.head.sha };
     return {
       data,
-      text: `Merged ${slackLink(pr.html_url, `#${pr.number} ${clip(pr.title, 150)}`)} into \`${escapeMrkdwn(pr.base.ref)}\` (${merge_method})`,
+      text: `Merged ${linkTo(pr.html_url, `#${pr.number} ${pr.title}`)} into ${code(pr.base.ref)} (${merge_method})`,
     };
   },
 });
@@ -172,7 +158,7 @@ export const deleteBranch = defineTool({
     }
     return {
       data: { deleted: true, repository: `${owner}/${repo}`, branch },
-      text: `Deleted branch \`${escapeMrkdwn(branch)}\` in ${escapeMrkdwn(`${owner}/${repo}`)}`,
+      text: `Deleted branch ${code(branch)} in ${owner}/${repo}`,
     };
   },
 });
@@ -181,43 +167,22 @@ export const githubWriteTools: ToolDefinition[] = [mergePullRequest, deleteBranc
 
 function explainMergeError(err: unknown, owner: string, repo: string, n: number): unknown {
   const status = (err as { status?: number }).status;
-  const message = githubMessage(err);
-  const op = `merge ${owner}/${repo}#${n}`;
-  if (status === 409) return new AgentHubError('upstream_rejected', `${op}: 409 ${message}`, CHANGED(owner, repo, n), { cause: err });
-  if (status === 405 || status === 422) {
-    const because = message ? ` (GitHub says: ${escapeMrkdwn(clip(message, 200))})` : '';
-    return new AgentHubError(
-      'upstream_rejected',
-      `${op}: ${status} ${message}`,
-      `GitHub refused to merge pull request #${n} in ${owner}/${repo}${because}; nothing was merged.`,
-      { cause: err },
-    );
-  }
-  if (typeof status === 'number' && status >= 500) {
-    return new AgentHubError(
-      'upstream_unavailable',
-      `${op}: ${status}`,
-      `GitHub failed while merging pull request #${n} in ${owner}/${repo}, so I can't tell whether it was merged. Check the pull request before asking again.`,
-      { cause: err },
-    );
-  }
+  if (status === 409)
+    return new AgentHubError('upstream_rejected', `merge ${owner}/${repo}#${n}: 409 ${githubMessage(err)}`, CHANGED(owner, repo, n), { cause: err });
+  if (status === 405 || status === 422) return refusedByGitHub(err, `merge pull request #${n} in ${owner}/${repo}`, 'nothing was merged');
+  if (typeof status === 'number' && status >= 500)
+    return unsureWhetherDone(err, `merging pull request #${n} in ${owner}/${repo}`, 'it was merged', 'the pull request');
   return explainGitHubError(err, `pull request #${n} in ${owner}/${repo}`);
 }
 
 async function explainDeleteError(err: unknown, github: GitHubClient, owner: string, repo: string, branch: string): Promise<unknown> {
   const status = (err as { status?: number }).status;
-  if (typeof status === 'number' && status >= 500) {
-    return new AgentHubError(
-      'upstream_unavailable',
-      `delete ${owner}/${repo}@${branch}: ${status}`,
-      `GitHub failed while deleting branch \`${escapeMrkdwn(branch)}\` in ${owner}/${repo}, so I can't tell whether it was deleted. Check the repository before asking again.`,
-      { cause: err },
-    );
-  }
+  const name = code(branch);
+  if (typeof status === 'number' && status >= 500)
+    return unsureWhetherDone(err, `deleting branch ${name} in ${owner}/${repo}`, 'it was deleted', 'the repository');
   if (status !== 422) return explainGitHubError(err, `branch ${branch} in ${owner}/${repo}`);
   const message = githubMessage(err);
   const op = `delete ${owner}/${repo}@${branch}`;
-  const name = `\`${escapeMrkdwn(branch)}\``;
   if (/does not exist/i.test(message)) {
     return new AgentHubError(
       'not_found',
@@ -238,57 +203,5 @@ async function explainDeleteError(err: unknown, github: GitHubClient, owner: str
       { cause: err },
     );
   }
-  const because = message ? ` (GitHub says: ${escapeMrkdwn(clip(message, 200))})` : '';
-  return new AgentHubError(
-    'upstream_rejected',
-    `${op}: 422 ${message}`,
-    `GitHub refused to delete branch ${name} in ${owner}/${repo}${because}; it may be protected. Nothing was deleted.`,
-    { cause: err },
-  );
-}
-
-function githubMessage(err: unknown): string {
-  const data = (err as { response?: { data?: unknown } }).response?.data;
-  const message = data && typeof data === 'object' ? (data as { message?: unknown }).message : undefined;
-  return typeof message === 'string' ? message.split('\n')[0]!.trim() : '';
-}
-
-/** "2 passed, 1 failed (lint)" — failures are named (up to 3), since they are what an approver needs. */
-export function summarizeChecks(runs: readonly Pick<CheckRun, 'name' | 'status' | 'conclusion'>[]): string {
-  if (!runs.length) return 'no checks';
-  const failedConclusions = new Set(['failure', 'timed_out', 'cancelled', 'action_required', 'startup_failure', 'stale']);
-  const passed = runs.filter((r) => r.status === 'completed' && r.conclusion === 'success').length;
-  const failed = runs.filter((r) => r.status === 'completed' && failedConclusions.has(r.conclusion ?? ''));
-  const pending = runs.filter((r) => r.status !== 'completed').length;
-  const skipped = runs.length - passed - failed.length - pending;
-  const names = failed.slice(0, 3).map((r) => clip(r.name, 60));
-  const parts = [
-    passed ? `${passed} passed` : '',
-    failed.length ? `${failed.length} failed (${names.join(', ')}${failed.length > names.length ? ', …' : ''})` : '',
-    pending ? `${pending} pending` : '',
-    skipped ? `${skipped} skipped` : '',
-  ];
-  return parts.filter(Boolean).join(', ');
-}
-
-/** Counts each reviewer's latest approving or change-requesting review, as GitHub does. */
-export function summarizeReviews(reviews: readonly Pick<Review, 'user' | 'state'>[]): string {
-  const latest = new Map<string, string>();
-  for (const r of reviews) {
-    const who = r.user?.login;
-    if (!who) continue;
-    if (r.state === 'APPROVED' || r.state === 'CHANGES_REQUESTED' || r.state === 'DISMISSED') latest.set(who, r.state);
-  }
-  const approvals = [...latest.values()].filter((s) => s === 'APPROVED').length;
-  const changes = [...latest.values()].filter((s) => s === 'CHANGES_REQUESTED').length;
-  const parts = [approvals ? plural(approvals, 'approval') : 'no approvals', changes ? `${changes} requesting changes` : ''];
-  return parts.filter(Boolean).join(', ');
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0]!.trim();
+  return refusedByGitHub(err, `delete branch ${name} in ${owner}/${repo}`, 'it may be protected. Nothing was deleted');
 }

@@ -4,6 +4,7 @@ import type { ListenerDeps } from '../deps.js';
 import { createApprovalButtonListener } from './approval-buttons.js';
 import { createAuditHomeListener } from './audit-home.js';
 import { createRevokeButtonListener } from './revoke-button.js';
+import { createShowMoreListener } from './show-more.js';
 
 export function registerActionListeners(app: App, deps: ListenerDeps): void {
   const { flow, logger } = deps;
@@ -16,6 +17,7 @@ export function registerActionListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTIONS.openSignIn, async ({ ack }) => ack());
   app.action(ACTIONS.openConnect, async ({ ack }) => ack());
   app.action(ACTIONS.revoke, createRevokeButtonListener(deps));
+  app.action(ACTIONS.showMore, createShowMoreListener(deps));
   const auditHome = createAuditHomeListener(deps.home);
   for (const id of [ACTIONS.auditAgent, ACTIONS.auditOutcome, ACTIONS.auditHighRisk, ACTIONS.auditOlder, ACTIONS.auditNewer]) app.action(id, auditHome);
 }

@@ -26,11 +26,13 @@ export function createPolicySubcommand({ executor, gate, accounts }: { executor:
     summary: 'explain what AgentHub would decide for a request, without doing it',
     async run({ command, args }) {
       const request = args.join(' ').trim();
-      if (!request) return { text: `Tell me which request to check, e.g. \`/agenthub policy ${EXAMPLE_REQUESTS[2]}\`. Nothing is done.` };
+      if (!request) return { text: `Tell me which request to check, e.g. \`/agenthub policy ${EXAMPLE_REQUESTS.GitHub[3]}\`. Nothing is done.` };
       const reading = interpretRequest(request);
       if (reading.kind !== 'tool') {
         const hint = reading.kind === 'ask' ? reading.text : `I couldn't tell which action "${escapeMrkdwn(clip(request, 80))}" is.`;
-        return { text: `${hint} Try for example: ${EXAMPLE_REQUESTS.map((e) => `\`/agenthub policy ${e}\``).join(', ')}.` };
+        return {
+          text: `${hint} Try for example: ${[EXAMPLE_REQUESTS.GitHub[3], EXAMPLE_REQUESTS.GitHub[5], EXAMPLE_REQUESTS.Calendar[2]].map((e) => `\`/agenthub policy ${e}\``).join(', ')}.`,
+        };
       }
       const prepared = executor.prepare(reading.name, reading.args);
       if (!prepared.ok) return { text: `${prepared.message} Nothing was done.` };

@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { cleanRequestText, handleAgentRequest } from '../../slack/handle-agent-request.js';
-import type { ListenerDeps } from '../deps.js';
+import type { RequestDeps } from './message-im.js';
 
 /** `@AgentHub <task>` in a channel: answered in the mention's thread. */
-export function createAppMentionListener(deps: Pick<ListenerDeps, 'runner' | 'flow' | 'audit' | 'signIn' | 'connected' | 'plannerName' | 'logger'>) {
+export function createAppMentionListener(deps: RequestDeps) {
   return async ({ event, client, context }: SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs) => {
     const teamId = context.teamId ?? event.team;
     if (!event.user || !teamId) return;

@@ -1,23 +1,37 @@
-import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { cleanRequestText, handleAgentRequest } from '../../slack/handle-agent-request.js';
+import type { AllMiddlewareArgs, Context, SlackEventMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { type AgentRequest, cleanRequestText, handleAgentRequest } from '../../slack/handle-agent-request.js';
 import type { ListenerDeps } from '../deps.js';
 
-/** A direct message to the bot is a request too. Edits, bot posts and other subtypes are not. */
-export function createDirectMessageListener(deps: Pick<ListenerDeps, 'runner' | 'flow' | 'audit' | 'signIn' | 'connected' | 'plannerName' | 'logger'>) {
+export type RequestDeps = Pick<ListenerDeps, 'runner' | 'flow' | 'audit' | 'signIn' | 'connected' | 'plannerName' | 'replies' | 'streamReplies' | 'logger'>;
+
+type DirectMessage = SlackEventMiddlewareArgs<'message'>['message'];
+
+/** A person's direct message as a request; undefined for edits, bot posts and other subtypes. */
+export function requestFromDirectMessage(message: DirectMessage, context: Context): AgentRequest | undefined {
+  if (message.channel_type !== 'im' || message.subtype !== undefined) return undefined;
+  if ('bot_id' in message && message.bot_id) return undefined;
+  const teamId = context.teamId ?? ('team' in message ? message.team : undefined);
+  if (!message.user || !teamId) return undefined;
+  return {
+    who: { teamId, userId: message.user },
+    channel: message.channel,
+    threadTs: message.thread_ts ?? message.ts,
+    text: cleanRequestText(message.text ?? '', context.botUserId),
+  };
+}
+
+/** Handles a direct message (a plain DM or a message in an assistant thread) as a request. */
+export async function handleDirectMessage(client: WebClient, message: DirectMessage, context: Context, deps: RequestDeps): Promise<boolean> {
+  const request = requestFromDirectMessage(message, context);
+  if (!request) return false;
+  await handleAgentRequest(client, request, deps);
+  return true;
+}
+
+/** A direct message to the bot is a request too. */
+export function createDirectMessageListener(deps: RequestDeps) {
   return async ({ message, client, context }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs) => {
-    if (message.channel_type !== 'im' || message.subtype !== undefined) return;
-    if ('bot_id' in message && message.bot_id) return;
-    const teamId = context.teamId ?? ('team' in message ? message.team : undefined);
-    if (!message.user || !teamId) return;
-    await handleAgentRequest(
-      client,
-      {
-        who: { teamId, userId: message.user },
-        channel: message.channel,
-        threadTs: message.thread_ts ?? message.ts,
-        text: cleanRequestText(message.text ?? '', context.botUserId),
-      },
-      deps,
-    );
+    await handleDirectMessage(client, message, context, deps);
   };
 }

@@ -39,7 +39,8 @@ describe('toolResultMessage (what the model sees of a tool result)', () => {
   it('keeps the human rendering only in the artifact, which is never sent to the model', () => {
     const text = 'HUMAN-RENDERING-ONLY: *acme/api* has 1 open pull request';
     const m = toolResultMessage({ toolCallId: 'call_1', name: 'github_list_pull_requests', data: pulls, text });
-    expect(m.artifact).toEqual({ text });
+    // The data rides along for the built-in planner's thread memory, scrubbed like the content.
+    expect(m.artifact).toEqual({ text, data: JSON.parse(JSON.stringify(pulls)) });
     expect(content(m)).not.toContain('HUMAN-RENDERING-ONLY');
   });
 });

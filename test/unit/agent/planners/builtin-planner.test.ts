@@ -1,10 +1,11 @@
 import { AIMessage, type BaseMessage, HumanMessage } from '@langchain/core/messages';
 import { describe, expect, it } from 'vitest';
-import { createBuiltinPlanner, EXAMPLE_REQUESTS } from '../../../../src/agent/planners/builtin-planner.js';
+import { ALL_EXAMPLE_REQUESTS, capabilitiesText, createBuiltinPlanner, EXAMPLE_REQUESTS } from '../../../../src/agent/planners/builtin-planner.js';
 import { toolErrorMessage, toolResultMessage } from '../../../../src/agent/tool-message.js';
 
 const planner = createBuiltinPlanner();
-const next = (messages: BaseMessage[]) => planner.next({ messages, tools: [] });
+const context = { channel: 'C0HERE', threadTs: '1700000000.000100', timeZone: 'Europe/Paris', now: new Date('2026-11-30T09:00:00Z') };
+const next = (messages: BaseMessage[]) => planner.next({ messages, tools: [], context });
 
 /** One finished turn in a thread: the request, the planned call, its result and the answer. */
 function turn(request: string, call: { name: string; args: Record<string, unknown> }, id: string): BaseMessage[] {
@@ -31,7 +32,7 @@ describe('built-in planner', () => {
   });
 
   it('plans every example it advertises as a tool call', async () => {
-    for (const example of EXAMPLE_REQUESTS) {
+    for (const example of ALL_EXAMPLE_REQUESTS) {
       const reply = await next([new HumanMessage(example)]);
       expect(reply.tool_calls, example).toHaveLength(1);
     }
@@ -67,7 +68,15 @@ describe('built-in planner', () => {
     const text = String(reply.content);
     expect(reply.tool_calls ?? []).toEqual([]);
     expect(text).toContain(`I didn't understand "book me a flight to Lisbon"`);
-    for (const example of EXAMPLE_REQUESTS) expect(text).toContain(example);
+    for (const example of ALL_EXAMPLE_REQUESTS) expect(text).toContain(example);
+  });
+
+  it('groups what it can do by service and no longer says it only works on GitHub', () => {
+    expect(Object.keys(EXAMPLE_REQUESTS)).toEqual(['GitHub', 'Calendar', 'Slack']);
+    const text = capabilitiesText();
+    expect(text).not.toMatch(/GitHub only|for now/i);
+    expect(text.indexOf('*GitHub*')).toBeLessThan(text.indexOf('*Calendar*'));
+    expect(text.indexOf('*Calendar*')).toBeLessThan(text.indexOf('*Slack*'));
   });
 
   it('echoes an unknown request escaped, so "<!channel>" in it pings nobody', async () => {
@@ -87,7 +96,10 @@ describe('built-in planner', () => {
 
   it('echoes at most a short excerpt of a very long unknown request', async () => {
     const reply = await next([new HumanMessage(`please ${'blah '.repeat(2000)}`)]);
-    expect(String(reply.content).length).toBeLessThan(400);
+    const text = String(reply.content);
+    // The echo is clipped; the rest is the fixed list of examples.
+    expect(text.length).toBeLessThan(capabilitiesText().length + 120);
+    expect(text.match(/blah/g)?.length).toBeLessThanOrEqual(16);
   });
 
   it('after the tools ran, answers with their human renderings, in call order, never the model-facing data', async () => {

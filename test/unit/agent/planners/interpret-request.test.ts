@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findRepo, type Interpretation, interpretRequest } from '../../../../src/agent/planners/interpret-request.js';
+import { emptyMemory, findRepo, type Interpretation, interpretRequest } from '../../../../src/agent/planners/interpret-request.js';
 
 const list = (owner: string, repo: string, state: 'open' | 'closed' | 'all' = 'open'): Interpretation => ({
   kind: 'tool',
@@ -60,7 +60,7 @@ describe('interpretRequest: plain-English requests', () => {
 });
 
 describe('interpretRequest: follow-ups and missing information', () => {
-  const acmeApi = { owner: 'acme', repo: 'api' };
+  const acmeApi = { ...emptyMemory(), repo: { owner: 'acme', repo: 'api' } };
 
   it('reads "show #3" as pull request 3 of the repository the thread is about', () => {
     expect(interpretRequest('show #3', acmeApi)).toEqual(get('acme', 'api', 3));
