@@ -101,7 +101,14 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [...allGitHubTools, ...calen
  */
 export function createDeps(
   config: DepsConfig,
-  overrides: { logger: Logger; redis?: Redis; keys?: Keys; planner?: Planner; policy?: Policy; /** The agents' clock ("tomorrow"); tests fix it. */ now?: () => Date },
+  overrides: {
+    logger: Logger;
+    redis?: Redis;
+    keys?: Keys;
+    planner?: Planner;
+    policy?: Policy /** The agents' clock ("tomorrow"); tests fix it. */;
+    now?: () => Date;
+  },
 ): Deps {
   const { logger } = overrides;
   const redis = overrides.redis ?? createRedis(config.redisUrl);

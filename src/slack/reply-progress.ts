@@ -111,6 +111,8 @@ export function createReplyProgress({
       });
     },
     async settle() {
+      // The message now belongs to the approval flow: a late step must never overwrite what it shows.
+      finished = true;
       await queue;
       await stopStream();
     },

@@ -14,7 +14,12 @@ async function mention(h: Harness, user: string, text: string, opts: { threadTs?
   const res = await postEvent(h.eventsUrl, SIGNING_SECRET, delivery);
   expect(res.status).toBe(200);
   // The answer replaces the progress message, or ends the stream the model's text was written into.
-  const update = await h.slack.waitFor((c) => (isAnswerUpdate(c) && h.slack.callsTo('chat.update').indexOf(c) >= before) || (c.api === 'chat.stopStream' && h.slack.callsTo('chat.stopStream').indexOf(c) >= streamsBefore), 10_000);
+  const update = await h.slack.waitFor(
+    (c) =>
+      (isAnswerUpdate(c) && h.slack.callsTo('chat.update').indexOf(c) >= before) ||
+      (c.api === 'chat.stopStream' && h.slack.callsTo('chat.stopStream').indexOf(c) >= streamsBefore),
+    10_000,
+  );
   const event = delivery.event as { ts: string };
   return { text: messageText(update), update, ts: event.ts };
 }

@@ -79,7 +79,12 @@ export async function startHarness({
   planner,
   policy,
   now,
-}: { groq?: boolean; planner?: Planner; policy?: string; /** The agents' clock, for calendar tests. */ now?: () => Date } = {}): Promise<Harness> {
+}: {
+  groq?: boolean;
+  planner?: Planner;
+  policy?: string /** The agents' clock, for calendar tests. */;
+  now?: () => Date;
+} = {}): Promise<Harness> {
   const slack = new FakeSlack({ teamId: TEAM });
   const auth0 = new FakeAuth0();
   const github = new FakeGitHub();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AgentHubError } from '../../errors.js';
 import { clip } from '../../slack/mrkdwn.js';
-import { defineTool, type ToolDefinition } from '../../tools/tool-definition.js';
+import { defineTool } from '../../tools/tool-definition.js';
 import type { GitHubClient } from './client.js';
 import { withGitHubErrors } from './errors.js';
 import { getIssueOrPull } from './lookups.js';
@@ -170,5 +170,3 @@ export const searchIssues = defineTool({
     return { data: rows, text };
   },
 });
-
-export const githubIssueTools: ToolDefinition[] = [getIssue, listIssues, searchIssues];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { clip, link as slackLink } from '../../slack/mrkdwn.js';
-import { defineTool, type ToolDefinition } from '../../tools/tool-definition.js';
+import { defineTool } from '../../tools/tool-definition.js';
 import type { GitHubClient } from './client.js';
 import { withGitHubErrors } from './errors.js';
 import { collectPages } from './paginate.js';
@@ -156,5 +156,3 @@ export const getPullRequest = defineTool({
     return { data, text };
   },
 });
-
-export const githubTools: ToolDefinition[] = [listMyRepositories, listPullRequests, getPullRequest];

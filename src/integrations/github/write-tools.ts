@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AgentHubError } from '../../errors.js';
 import { clip } from '../../slack/mrkdwn.js';
-import { defineTool, type PreviewLine, type ToolDefinition } from '../../tools/tool-definition.js';
+import { defineTool, type PreviewLine } from '../../tools/tool-definition.js';
 import type { GitHubClient } from './client.js';
 import { explainGitHubError, githubMessage, refusedByGitHub, unsureWhetherDone, withGitHubErrors } from './errors.js';
 import { getPull } from './lookups.js';
@@ -162,8 +162,6 @@ export const deleteBranch = defineTool({
     };
   },
 });
-
-export const githubWriteTools: ToolDefinition[] = [mergePullRequest, deleteBranch];
 
 function explainMergeError(err: unknown, owner: string, repo: string, n: number): unknown {
   const status = (err as { status?: number }).status;

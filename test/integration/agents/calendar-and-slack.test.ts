@@ -49,7 +49,11 @@ describe('the Calendar and Slack agents, asked in plain English (built-in planne
     await click(h, card, 'Approve', ALICE);
     const answer = await threadSays(h, progressTs, /^(?!:pause_button:)[\s\S]*Review of PR #42/);
     expect(h.calendar.created).toHaveLength(1);
-    const event = h.calendar.eventJson(h.calendar.created[0]!.eventId) as { start: { dateTime: string }; end: { dateTime: string }; attendees: Array<{ email: string }> };
+    const event = h.calendar.eventJson(h.calendar.created[0]!.eventId) as {
+      start: { dateTime: string };
+      end: { dateTime: string };
+      attendees: Array<{ email: string }>;
+    };
     // Both are free 09:00–10:00 Paris (08:00–09:00 UTC) before the standup: the first common hour.
     expect(new Date(event.start.dateTime).toISOString()).toBe('2026-12-01T08:00:00.000Z');
     expect(new Date(event.end.dateTime).toISOString()).toBe('2026-12-01T09:00:00.000Z');
@@ -93,7 +97,10 @@ describe('the Calendar and Slack agents, asked in plain English (built-in planne
 
   it('a long answer shows its first lines and a "Show more" button that expands it in place', async () => {
     const { progressTs } = await mention(h, ALICE, 'what is on my calendar this week?');
-    const short = await h.slack.waitFor((c) => c.api === 'chat.update' && c.params.ts === progressTs && buttonsOf(c).some((b) => /^Show \d+ more lines?$/.test(b.text)), 10_000);
+    const short = await h.slack.waitFor(
+      (c) => c.api === 'chat.update' && c.params.ts === progressTs && buttonsOf(c).some((b) => /^Show \d+ more lines?$/.test(b.text)),
+      10_000,
+    );
     const hiddenBefore = messageText(short);
     expect(hiddenBefore).not.toContain('Retro');
     const more = buttonsOf(short).find((b) => /^Show/.test(b.text))!;

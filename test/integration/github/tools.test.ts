@@ -4,7 +4,7 @@ import { createGitHubClient, type GitHubClient } from '../../../src/integrations
 import { allGitHubTools } from '../../../src/integrations/github/index.js';
 import { getIssue } from '../../../src/integrations/github/issue-tools.js';
 import { getPullRequest, listPullRequests } from '../../../src/integrations/github/tools.js';
-import { deleteBranch, githubWriteTools, mergePullRequest, pinMergeHead } from '../../../src/integrations/github/write-tools.js';
+import { deleteBranch, mergePullRequest, pinMergeHead } from '../../../src/integrations/github/write-tools.js';
 import type { PreviewLine } from '../../../src/tools/tool-definition.js';
 import { FakeGitHub } from '../../fakes/fake-github.js';
 import { toolContext } from '../../support/tool-context.js';
@@ -45,7 +45,7 @@ describe('github_merge_pull_request', () => {
     expect(mergePullRequest).toMatchObject({ service: 'github', risk: 'high', readOnly: false, scopes: ['pull_requests:write', 'contents:write'] });
     expect(mergePullRequest.describe(merge(42))).toBe('merge pull request #42 in acme/widgets (squash)');
     expect(mergePullRequest.describe(merge(42, { merge_method: 'rebase' }))).toBe('merge pull request #42 in acme/widgets (rebase)');
-    expect(githubWriteTools.map((t) => t.name)).toEqual(['github_merge_pull_request', 'github_delete_branch']);
+    expect(allGitHubTools.slice(-2)).toEqual([mergePullRequest, deleteBranch]);
   });
 
   it("targets the pull request's base branch, with its protection and default marks", async () => {

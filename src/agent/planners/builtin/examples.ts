@@ -18,6 +18,7 @@ export type ExampleService = keyof typeof EXAMPLE_REQUESTS;
 export const ALL_EXAMPLE_REQUESTS: readonly string[] = Object.values(EXAMPLE_REQUESTS).flat();
 
 export function capabilitiesText(): string {
-  const groups = Object.entries(EXAMPLE_REQUESTS).map(([service, examples]) => `*${service}*\n${examples.map((e) => `• _${e}_`).join('\n')}`);
+  // One line per service keeps the answer short enough to show whole in a thread.
+  const groups = Object.entries(EXAMPLE_REQUESTS).map(([service, examples]) => `• *${service}*: ${examples.map((e) => `_${e}_`).join(' · ')}`);
   return `I can work with GitHub, Google Calendar and Slack for you. Try:\n${groups.join('\n')}`;
 }
