@@ -71,7 +71,7 @@ export function createGate({ policy, facts }: { policy: Policy; facts: GateFacts
     policy,
     async check({ who, tool, args, target, requestId, now = new Date() }) {
       const repo = target.repo;
-      const risk = riskOf(tool, args);
+      const risk = riskOf(tool, args, target);
       const highRisk = RISK_ORDER[risk] >= RISK_ORDER.high;
       const [authorized, recent] = await Promise.all([
         repo?.private ? facts.privateReadAuthorized(who, repo.fullName) : Promise.resolve(false),

@@ -23,6 +23,8 @@ export interface ActionTarget {
   branch?: { name: string; protected: boolean; isDefault: boolean };
   /** A Slack conversation the tool reads or posts in. */
   channel?: { id: string; name: string; private: boolean; botIsMember: boolean; requesterIsMember: boolean };
+  /** How many people the action e-mails (an event's guests), when the arguments alone don't say. */
+  audience?: number;
 }
 
 /** One line of an approval card's blast-radius preview ("Files changed: 12 (+340 −20)"). */
@@ -60,7 +62,7 @@ export interface ToolDefinition<Args = any, Client = any> {
    * Raises the risk for these arguments (an invitation that e-mails fifty people is riskier than one
    * that e-mails two). Never lowers it: the gate takes the higher of this and `risk`.
    */
-  riskFor?(args: Args): Risk;
+  riskFor?(args: Args, target?: ActionTarget): Risk;
   run(args: Args, client: Client, ctx: ToolContext): Promise<ToolResult>;
 }
 
@@ -69,7 +71,7 @@ export function defineTool<Args, Client>(tool: ToolDefinition<Args, Client>): To
 }
 
 /** A tool's risk for these arguments: its declared risk, raised (never lowered) by `riskFor`. */
-export function riskOf<Args>(tool: Pick<ToolDefinition<Args>, 'risk' | 'riskFor'>, args: Args): Risk {
-  const raised = tool.riskFor?.(args);
+export function riskOf<Args>(tool: Pick<ToolDefinition<Args>, 'risk' | 'riskFor'>, args: Args, target?: ActionTarget): Risk {
+  const raised = tool.riskFor?.(args, target);
   return raised && RISK_ORDER[raised] > RISK_ORDER[tool.risk] ? raised : tool.risk;
 }

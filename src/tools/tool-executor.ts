@@ -46,8 +46,11 @@ export interface ToolExecutor {
   bind(call: PreparedCall, who: SlackIdentity): Promise<Outcome<PreparedCall>>;
   /** The approval card's blast radius, read with a read-only token. */
   preview(call: PreparedCall, who: SlackIdentity): Promise<Outcome<PreviewLine[]>>;
-  /** Runs the tool with a token for exactly its connection and scopes; risky tools get a single-use token. */
-  run(call: PreparedCall, who: SlackIdentity): Promise<Outcome<ToolResult>>;
+  /**
+   * Runs the tool with a token for exactly its connection and scopes; risky tools get a single-use
+   * token. `target` is what the gate saw, which can raise the risk (an event with many guests).
+   */
+  run(call: PreparedCall, who: SlackIdentity, target?: ActionTarget): Promise<Outcome<ToolResult>>;
 }
 
 /** Failures that stop the run: nothing more can be done until the person acts (sign in, connect). */
@@ -137,8 +140,8 @@ export function createToolExecutor({
       if (!call.tool.preview) return { ok: true, value: [] };
       return withClient(call, who, 'preview', false, (client, ctx) => call.tool.preview!(call.args, client, ctx));
     },
-    async run(call, who) {
-      const risk = riskOf(call.tool, call.args);
+    async run(call, who, target) {
+      const risk = riskOf(call.tool, call.args, target);
       const risky = risk === 'high' || risk === 'critical';
       return withClient(call, who, 'run', risky, (client, ctx) => call.tool.run(call.args, client, ctx));
     },

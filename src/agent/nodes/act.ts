@@ -199,7 +199,7 @@ export function createActNode({ executor, gate, approvals, approvalTtlMs, audit 
     /** Audit first — no record, no call — then the call, then its result. */
     async function execute(p: PreparedCall, causeId?: string): Promise<AgentStateUpdate> {
       const action = p.tool.describe(p.args);
-      const risk = riskOf(p.tool, p.args);
+      const risk = riskOf(p.tool, p.args, target.ok ? target.value : undefined);
       let started: AuditRecord;
       try {
         started = await record({
@@ -214,7 +214,7 @@ export function createActNode({ executor, gate, approvals, approvalTtlMs, audit 
       } catch (err) {
         return failed(err);
       }
-      const result = await executor.run(p, run.who);
+      const result = await executor.run(p, run.who, target.ok ? target.value : undefined);
       await record({
         kind: 'tool_call_finished',
         action,

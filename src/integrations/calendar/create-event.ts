@@ -8,7 +8,7 @@ import { withCalendarErrors } from './errors.js';
 import { eventData, eventLink, meetSuffix } from './event-view.js';
 import { emailOutcome, emailPreview, guestList, invitationRisk, sendUpdatesOf } from './invitations.js';
 import { countPeople, requesterOf, resolvePeople } from './people.js';
-import { describeEventTime, plural, timesIn } from './plain-words.js';
+import { describeEventTime, plural, stampInWords, timesIn } from './plain-words.js';
 import { attendees, dateTime, notify } from './schemas.js';
 import { SCOPES } from './scopes.js';
 import { assertEventSpan, type Clock, parseDateTime } from './when.js';
@@ -65,7 +65,7 @@ export const createEvent = defineTool({
   risk: 'medium',
   readOnly: false,
   describe: ({ summary, start, end, duration_minutes, attendees }) =>
-    `create calendar event “${clip(summary, 80)}” at ${start}${end ? ` until ${end}` : ` for ${duration_minutes ?? DEFAULT_MINUTES} minutes`}${
+    `create calendar event “${clip(summary, 80)}” at ${stampInWords(start)}${end ? ` until ${stampInWords(end)}` : ` for ${duration_minutes ?? DEFAULT_MINUTES} minutes`}${
       attendees?.length ? ` with ${plural(countPeople(attendees), 'guest')}` : ''
     }`,
   riskFor: ({ attendees, notify }) => invitationRisk(countPeople(attendees), notify, 'medium'),

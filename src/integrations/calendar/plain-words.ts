@@ -98,3 +98,22 @@ export function timesIn(timeZone: string): string {
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
+
+const STAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A time argument in words for describe(), which sees only the arguments: a pinned ISO time keeps
+ * its own offset ("Wed 2 Dec 14:00 (UTC+01:00)"); anything else ("tomorrow 15:00") is already words.
+ */
+export function stampInWords(value: string): string {
+  const m = STAMP.exec(value);
+  if (!m) return value;
+  const [, y, mo, d, hh, mm, offset] = m;
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d))).toLocaleDateString('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    timeZone: 'UTC',
+  });
+  return `${day} ${hh}:${mm} (UTC${offset === 'Z' ? '' : offset})`;
+}

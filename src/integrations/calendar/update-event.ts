@@ -9,7 +9,7 @@ import { eventData, eventLink, eventTimeOf, type GoogleEvent, guestsOf, titleOf 
 import { getEvent } from './get-event.js';
 import { emailOutcome, emailPreview, guestList, invitationRisk, sendUpdatesOf } from './invitations.js';
 import { countPeople, requesterOf, resolvePeople } from './people.js';
-import { describeEventTime, type EventTime, plural, timesIn } from './plain-words.js';
+import { describeEventTime, type EventTime, plural, stampInWords, timesIn } from './plain-words.js';
 import { attendees, dateTime, eventId, notify } from './schemas.js';
 import { SCOPES } from './scopes.js';
 import { assertEventSpan, type Clock, parseDateTime } from './when.js';
@@ -144,7 +144,7 @@ export const updateEvent = defineTool({
   readOnly: false,
   describe: (a) => {
     const parts = [
-      a.start ? `move to ${a.start}${a.end ? ` until ${a.end}` : ''}` : a.end ? `end at ${a.end}` : '',
+      a.start ? `move to ${stampInWords(a.start)}${a.end ? ` until ${stampInWords(a.end)}` : ''}` : a.end ? `end at ${stampInWords(a.end)}` : '',
       a.summary ? `rename to “${clip(a.summary, 80)}”` : '',
       a.add_attendees?.length ? `add ${plural(countPeople(a.add_attendees), 'guest')}` : '',
       a.remove_attendees?.length ? `remove ${plural(countPeople(a.remove_attendees), 'guest')}` : '',
@@ -153,8 +153,10 @@ export const updateEvent = defineTool({
     ].filter(Boolean);
     return `update calendar event ${a.event_id}: ${parts.join(', ')}`;
   },
-  /** Only the guests being added are visible in the arguments; see the approval card for everyone e-mailed. */
-  riskFor: ({ add_attendees, notify }) => invitationRisk(countPeople(add_attendees), notify, 'medium'),
+  /** Everyone the change e-mails counts: the guests added, and those already invited (read by `target`). */
+  riskFor: ({ add_attendees, notify }, target) => invitationRisk(Math.max(countPeople(add_attendees), target?.audience ?? 0), notify, 'medium'),
+  /** The event's guests, before and after, for the gate: moving a 200-person meeting e-mails 200 people. */
+  target: async (args, client: CalendarClient, ctx) => ({ audience: (await settle(args, client, ctx)).toldAbout }),
   bind: async (args, client: CalendarClient, ctx) => (await settle(args, client, ctx)).args,
   async preview(args, client: CalendarClient, ctx): Promise<PreviewLine[]> {
     const c = await settle(args, client, ctx);

@@ -16,6 +16,9 @@ export interface CardOptions {
 }
 
 /** What the bot asks the person to decide: everything needed to decide well, nothing secret. */
+/** Preview values longer than this are shown whole in their own block. */
+const LONG_PREVIEW = 200;
+
 export function buildApprovalCard(r: ApprovalRecord, { role, stepUpUrl }: CardOptions): SlackMessage {
   const q = r.requirements;
   const who = `<@${r.requesterId}>`;
@@ -54,14 +57,25 @@ export function buildApprovalCard(r: ApprovalRecord, { role, stepUpUrl }: CardOp
       },
     },
   ];
-  if (r.preview.length) {
+  // Short facts go in one list; long texts (a message to post, a comment) get their own quoted
+  // block, so the approver reads all of what will be written, not its first line.
+  const short = r.preview.filter((l) => l.value.length <= LONG_PREVIEW);
+  const long = r.preview.filter((l) => l.value.length > LONG_PREVIEW);
+  if (short.length) {
     blocks.push({
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `*What it touches*\n${r.preview.map((l) => `• *${escapeMrkdwn(l.label)}:* ${escapeMrkdwn(clip(l.value, 300))}`).join('\n')}`.slice(0, 3000),
+        text: `*What it touches*\n${short.map((l) => `• *${escapeMrkdwn(l.label)}:* ${escapeMrkdwn(l.value)}`).join('\n')}`.slice(0, 3000),
       },
     });
+  }
+  for (const l of long) {
+    const quoted = escapeMrkdwn(clip(l.value, 2500))
+      .split('\n')
+      .map((line) => `> ${line}`)
+      .join('\n');
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(clip(l.label, 100))}*\n${quoted}` } });
   }
   blocks.push(r.status === 'pending' ? buttons(r, role, stepUpUrl) : outcomeLine(r));
   return { text: `${title}: ${r.description} (asked by ${who})`, blocks };

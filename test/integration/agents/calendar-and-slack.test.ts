@@ -80,10 +80,14 @@ describe('the Calendar and Slack agents, asked in plain English (built-in planne
   });
 
   it('posts a message on the asker’s behalf only after they approved the exact text', async () => {
-    const { progressTs } = await mention(h, ALICE, `post 'Deploy done, thanks all' in <#C0GEN|general>`);
+    // Long enough that a one-line preview would hide its end: the approver must see all of it.
+    const tail = 'and the rollback plan is in the runbook, section four.';
+    const words = `Deploy done, thanks all. ${'Dashboards are green across every region we checked this morning, '.repeat(5)}${tail}`;
+    const { progressTs } = await mention(h, ALICE, `post '${words}' in <#C0GEN|general>`);
     await threadSays(h, progressTs, /Waiting for <@U0ALICE> to approve/);
     const card = await cardFor(h, ALICE);
     expect(messageText(card)).toContain('Deploy done, thanks all');
+    expect(messageText(card)).toContain(tail);
     const posted = () => h.slack.callsTo('chat.postMessage').filter((c) => c.params.channel === 'C0GEN');
     expect(posted()).toHaveLength(0);
 

@@ -81,7 +81,7 @@ describe('calendar_create_event', () => {
       attendees: ['bob@acme.test'],
       with_meet: false,
     });
-    expect(createEvent.describe(bound)).toBe('create calendar event “Sync” at 2026-12-01T15:00:00+01:00 until 2026-12-01T15:45:00+01:00 with 1 guest');
+    expect(createEvent.describe(bound)).toBe('create calendar event “Sync” at Tue 1 Dec 15:00 (UTC+01:00) until Tue 1 Dec 15:45 (UTC+01:00) with 1 guest');
     // Approved the next day: "tomorrow" would now mean Wednesday, but the bound time stays Tuesday.
     await createEvent.run(bound, w.alice, asker(ALICE, new Date(NOW.getTime() + 86_400_000)));
     expect(w.fake.created[0]?.body).toMatchObject({ start: { dateTime: '2026-12-01T15:00:00+01:00' }, attendees: [{ email: 'bob@acme.test' }] });
@@ -231,10 +231,19 @@ describe('calendar_update_event', () => {
     expect(w.fake.emails).toEqual([]);
   });
 
+  it('tells the gate how many guests a change e-mails, counting those already invited and those added', async () => {
+    // The standup has bob and carol; adding dave makes three people told about the move.
+    const target = await updateEvent.target!(update({ event_id: 'standup1', start: 'tuesday 10:00', add_attendees: ['dave@acme.test'] }), w.alice, ctx());
+    expect(target).toEqual({ audience: 3 });
+    expect(writes()).toHaveLength(0);
+  });
+
   it('pins the moved times (and the kept length) when bound for approval', async () => {
     const bound = await updateEvent.bind!(update({ event_id: 'roadmap', start: 'wednesday 14:00', add_attendees: ['<@U0CAROL>'] }), w.alice, ctx());
     expect(bound).toEqual({ event_id: 'roadmap', start: '2026-12-02T14:00:00+01:00', end: '2026-12-02T15:30:00+01:00', add_attendees: ['carol@acme.test'] });
-    expect(updateEvent.describe(bound)).toBe('update calendar event roadmap: move to 2026-12-02T14:00:00+01:00 until 2026-12-02T15:30:00+01:00, add 1 guest');
+    expect(updateEvent.describe(bound)).toBe(
+      'update calendar event roadmap: move to Wed 2 Dec 14:00 (UTC+01:00) until Wed 2 Dec 15:30 (UTC+01:00), add 1 guest',
+    );
     expect(writes()).toHaveLength(0);
   });
 
