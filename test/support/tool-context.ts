@@ -1,5 +1,7 @@
+import { expect } from 'vitest';
 import { AgentHubError } from '../../src/errors.js';
 import type { PeopleDirectory, Person, ToolContext } from '../../src/tools/tool-context.js';
+import type { PreviewLine } from '../../src/tools/tool-definition.js';
 
 /** A directory over a fixed list of people (for tool tests that don't go through Slack). */
 export function staticPeople(people: Person[]): PeopleDirectory {
@@ -30,3 +32,16 @@ export function toolContext(opts: { people?: Person[]; now?: Date; teamId?: stri
     now: () => new Date(now),
   };
 }
+
+/** The AgentHubError a promise rejects with (fails the test if it resolves or throws something else). */
+export async function rejection(p: Promise<unknown>): Promise<AgentHubError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AgentHubError);
+  return err as AgentHubError;
+}
+
+/** An approval card's preview lines by label. */
+export const asMap = (lines: PreviewLine[]) => Object.fromEntries(lines.map((l) => [l.label, l.value]));

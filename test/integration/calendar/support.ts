@@ -1,8 +1,8 @@
-import { expect } from 'vitest';
-import { AgentHubError } from '../../../src/errors.js';
+export { asMap, rejection } from '../../support/tool-context.js';
+
 import { type CalendarClient, createCalendarClient } from '../../../src/integrations/calendar/client.js';
 import type { Person, ToolContext } from '../../../src/tools/tool-context.js';
-import type { PreviewLine, ToolDefinition } from '../../../src/tools/tool-definition.js';
+import type { ToolDefinition } from '../../../src/tools/tool-definition.js';
 import { FakeGoogleCalendar } from '../../fakes/fake-google-calendar.js';
 import { toolContext } from '../../support/tool-context.js';
 
@@ -45,18 +45,6 @@ export function asker(person: Person, now = NOW): ToolContext {
 export function argsFor<A>(tool: ToolDefinition<A>, raw: Record<string, unknown>): A {
   return tool.schema.parse(raw);
 }
-
-/** The AgentHubError a promise rejects with (fails the test if it resolves or throws something else). */
-export async function rejection(p: Promise<unknown>): Promise<AgentHubError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AgentHubError);
-  return err as AgentHubError;
-}
-
-export const asMap = (lines: PreviewLine[]) => Object.fromEntries(lines.map((l) => [l.label, l.value]));
 
 /** Slack links reduced to their labels, so assertions read like the message a person sees. */
 export const labels = (mrkdwn: string) => mrkdwn.replace(/<(https:[^|>]+)\|([^>]+)>/g, '[$2]');

@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, expect } from 'vitest';
-import { AgentHubError } from '../../../src/errors.js';
+export { asMap, rejection } from '../../support/tool-context.js';
+
+import { afterEach, beforeEach } from 'vitest';
 import { createGitHubClient, type GitHubClient } from '../../../src/integrations/github/client.js';
-import type { PreviewLine, ToolDefinition } from '../../../src/tools/tool-definition.js';
+import type { ToolDefinition } from '../../../src/tools/tool-definition.js';
 import { FakeGitHub } from '../../fakes/fake-github.js';
 import { toolContext } from '../../support/tool-context.js';
 
@@ -35,18 +36,6 @@ export function useGitHub(): GitHubTestbed {
 export function argsFor<T extends ToolDefinition>(tool: T, raw: Record<string, unknown>): Parameters<T['run']>[0] {
   return tool.schema.parse(raw) as Parameters<T['run']>[0];
 }
-
-/** The AgentHubError a promise rejects with (fails the test if it resolves or throws something else). */
-export async function rejection(p: Promise<unknown>): Promise<AgentHubError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AgentHubError);
-  return err as AgentHubError;
-}
-
-export const asMap = (lines: PreviewLine[]) => Object.fromEntries(lines.map((l) => [l.label, l.value]));
 
 /** Requests other than GETs, i.e. what was written upstream. */
 export const writes = (fake: FakeGitHub) => fake.requests.filter((r) => r.method !== 'GET');

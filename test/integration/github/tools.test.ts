@@ -1,13 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AgentHubError } from '../../../src/errors.js';
 import { createGitHubClient, type GitHubClient } from '../../../src/integrations/github/client.js';
 import { allGitHubTools } from '../../../src/integrations/github/index.js';
 import { getIssue } from '../../../src/integrations/github/issue-tools.js';
 import { getPullRequest, listPullRequests } from '../../../src/integrations/github/tools.js';
 import { deleteBranch, mergePullRequest, pinMergeHead } from '../../../src/integrations/github/write-tools.js';
-import type { PreviewLine } from '../../../src/tools/tool-definition.js';
 import { FakeGitHub } from '../../fakes/fake-github.js';
-import { toolContext } from '../../support/tool-context.js';
+import { asMap, rejection, toolContext } from '../../support/tool-context.js';
 
 const TOKEN = 'ghu_tools_test_token';
 const ctx = toolContext();
@@ -24,17 +22,6 @@ beforeEach(async () => {
 });
 afterEach(() => fake.stop());
 
-/** The error a promise rejects with (fails the test if it resolves). */
-async function rejection(p: Promise<unknown>): Promise<AgentHubError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AgentHubError);
-  return err as AgentHubError;
-}
-
-const asMap = (lines: PreviewLine[]) => Object.fromEntries(lines.map((l) => [l.label, l.value]));
 const merge = (pull_number: number, extra: Record<string, unknown> = {}) =>
   mergePullRequest.schema.parse({ owner: 'acme', repo: 'widgets', pull_number, ...extra }) as Parameters<typeof mergePullRequest.run>[0];
 const del = (branch: string, repo = 'widgets') => deleteBranch.schema.parse({ owner: 'acme', repo, branch }) as Parameters<typeof deleteBranch.run>[0];

@@ -1,6 +1,6 @@
+export { rejection } from '../../support/tool-context.js';
+
 import { WebClient } from '@slack/web-api';
-import { expect } from 'vitest';
-import { AgentHubError } from '../../../src/errors.js';
 import { createPeopleDirectory } from '../../../src/integrations/slack/people-directory.js';
 import { toSlackTs } from '../../../src/integrations/slack/schemas.js';
 import { slackClientOptions } from '../../../src/slack/client-options.js';
@@ -52,14 +52,4 @@ export async function startSlackWorld(): Promise<{ fake: FakeSlack; slack: WebCl
 /** A message ts `minutes` before NOW, unique per `seq` (Slack ts are unique per channel). */
 export function minutesAgo(minutes: number, seq = 0): string {
   return toSlackTs(NOW.getTime() - minutes * 60_000 + seq);
-}
-
-/** The AgentHubError a promise rejects with (fails the test if it resolves or throws something else). */
-export async function rejection(p: Promise<unknown>): Promise<AgentHubError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AgentHubError);
-  return err as AgentHubError;
 }
