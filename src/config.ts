@@ -145,3 +145,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** The names of every variable the bot reads, for docs and tests. */
 export const CONFIG_VARIABLES = Object.keys(schema.in.shape);
+
+export type Mode = 'demo' | 'production';
+
+/**
+ * Which program `npm start` runs: AGENTHUB_MODE when set; otherwise production when Slack
+ * credentials are given, and the keyless demo when neither is. One of the two alone is a
+ * half-configured production start, which then names the missing one.
+ */
+export function chooseMode(env: NodeJS.ProcessEnv = process.env): Mode {
+  const forced = env.AGENTHUB_MODE?.trim();
+  if (forced === 'demo' || forced === 'production') return forced;
+  if (forced) throw new ConfigError([`AGENTHUB_MODE must be demo or production`]);
+  return env.SLACK_BOT_TOKEN || env.SLACK_SIGNING_SECRET ? 'production' : 'demo';
+}

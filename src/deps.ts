@@ -106,8 +106,11 @@ export function createDeps(
     redis?: Redis;
     keys?: Keys;
     planner?: Planner;
-    policy?: Policy /** The agents' clock ("tomorrow"); tests fix it. */;
+    policy?: Policy;
+    /** The agents' clock ("tomorrow"); tests fix it. */
     now?: () => Date;
+    /** Where browsers sign in (demo mode's plain-http Auth0 stand-in page); default https://AUTH0_DOMAIN/authorize. */
+    authorizeUrl?: string;
   },
 ): Deps {
   const { logger } = overrides;
@@ -195,6 +198,7 @@ export function createDeps(
     clientId: config.auth0.clientId,
     clientSecret: config.auth0.clientSecret,
     redirectUri: `${config.http.publicUrl}/auth/callback`,
+    ...(overrides.authorizeUrl ? { authorizeUrl: overrides.authorizeUrl } : {}),
   });
   const hops = createHopStore({ redis, keys });
   const stepUp = createStepUp({

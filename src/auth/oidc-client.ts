@@ -27,6 +27,12 @@ export interface OidcClientOptions {
   fetch?: typeof fetch;
   /** Timeout of each call to Auth0, ms. Default 10 000. */
   timeoutMs?: number;
+  /**
+   * Demo only: where browsers are sent to sign in, when not `https://${domain}/authorize` (the demo's
+   * Auth0 stand-in serves its pages over plain http). Everything else is unchanged: the token
+   * endpoint and JWKS stay at `https://${domain}`, and the id_token `iss` must still be `https://${domain}/`.
+   */
+  authorizeUrl?: string;
 }
 
 export interface AuthorizeParams {
@@ -149,9 +155,12 @@ export function createOidcClient({
   now = () => new Date(),
   fetch: fetchImpl,
   timeoutMs = 10_000,
+  authorizeUrl: authorizeEndpoint,
 }: OidcClientOptions): OidcClient {
   if (/^[a-z]+:\/\//i.test(domain) || domain.includes('/')) throw new TypeError('The Auth0 domain is a host (optionally host:port), not a URL');
   const base = `https://${domain}`;
+  const authorizeBase = new URL(authorizeEndpoint ?? `${base}/authorize`);
+  if (!/^https?:$/.test(authorizeBase.protocol)) throw new TypeError('The authorize URL must be an http(s) URL');
   const issuer = `${base}/`;
   const doFetch: typeof fetch = (input, init) => (fetchImpl ?? globalThis.fetch)(input, init);
   // One key set per client: jose caches the keys and refetches on an unknown `kid` (at most every 30 s).
@@ -167,7 +176,7 @@ export function createOidcClient({
 
     authorizeUrl(p) {
       if (!p.scope.split(/\s+/).includes('openid')) throw new TypeError('An OpenID Connect request needs the openid scope');
-      const url = new URL('/authorize', base);
+      const url = new URL(authorizeBase);
       const q = url.searchParams;
       q.set('response_type', 'code');
       q.set('client_id', clientId);

@@ -10,13 +10,27 @@ import { runEntryPoint } from '../support/processes.js';
 const runMain = (env: Record<string, string>) => runEntryPoint('src/main.ts', [], env);
 
 describe('start-up with bad configuration', () => {
-  it('names every missing variable on one line and exits 1', async () => {
-    const { code, stderr } = await runMain({});
+  it('in production mode, names every missing variable on one line and exits 1', async () => {
+    // With no Slack credentials at all, `npm start` is the demo; production must be asked for.
+    const { code, stderr } = await runMain({ AGENTHUB_MODE: 'production' });
     expect(code).toBe(1);
     const first = stderr.split('\n')[0]!;
     expect(first).toMatch(/^AgentHub cannot start: /);
     for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET', 'AGENTHUB_ENCRYPTION_KEY'])
       expect(first).toContain(name);
+  });
+
+  it('a bad AGENTHUB_MODE is named and nothing starts', async () => {
+    const { code, stderr } = await runMain({ AGENTHUB_MODE: 'staging' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/AGENTHUB_MODE must be demo or production/);
+  });
+
+  it('with only one Slack credential, it is a production start that names the other', async () => {
+    const { code, stderr } = await runMain({ SLACK_BOT_TOKEN: 'xoxb-half-configured-000' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/SLACK_SIGNING_SECRET/);
+    expect(stderr).not.toContain('xoxb-half-configured-000');
   });
 
   it('names an invalid variable without ever printing its value', async () => {

@@ -10,7 +10,7 @@ import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../src/slac
 import { createRedis, waitForRedis } from '../../src/store/redis.js';
 import { type FakeCiba, installCiba } from '../fakes/auth0-ciba.js';
 import { type FakeMyAccount, installMyAccount } from '../fakes/auth0-my-account.js';
-import { installOidc, type OidcFake } from '../fakes/auth0-oidc.js';
+import { type DemoLoginUser, installOidc, type OidcFake } from '../fakes/auth0-oidc.js';
 import { FakeAuth0 } from '../fakes/fake-auth0.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { FakeGoogleCalendar } from '../fakes/fake-google-calendar.js';
@@ -42,6 +42,8 @@ export interface Harness {
   oidc: OidcFake;
   ciba: FakeCiba;
   myAccount: FakeMyAccount;
+  /** The Auth0 stand-in's plain-http browser origin, with `interactiveAuth0`. */
+  auth0BrowserUrl?: string;
   logs: ReturnType<typeof createCapturedLogger>;
   store: TestRedis;
   deps: Deps;
@@ -79,7 +81,10 @@ export async function startHarness({
   planner,
   policy,
   now,
+  interactiveAuth0,
 }: {
+  /** Demo mode's Auth0: the browser origin runs and the login and consent steps show pages for these users. */
+  interactiveAuth0?: { users: DemoLoginUser[] };
   groq?: boolean;
   planner?: Planner;
   policy?: string /** The agents' clock, for calendar tests. */;
@@ -91,9 +96,10 @@ export async function startHarness({
   const calendar = new FakeGoogleCalendar();
   const groqFake = groq ? new FakeGroq() : undefined;
   const [slackUrl, auth0Info, githubUrl, groqUrl] = await Promise.all([slack.start(), auth0.start(), github.start(), groqFake?.start(), calendar.start()]);
-  const oidc = await installOidc(auth0);
+  const auth0BrowserUrl = interactiveAuth0 ? await auth0.startBrowserOrigin() : undefined;
+  const oidc = await installOidc(auth0, interactiveAuth0 ? { interactive: interactiveAuth0 } : {});
   const ciba = installCiba(auth0, { interval: 1 });
-  const myAccount = installMyAccount(auth0);
+  const myAccount = installMyAccount(auth0, { interactive: Boolean(interactiveAuth0) });
   const store = await createTestRedis();
   const logs = createCapturedLogger();
   // Browser links (step-up) must carry the real address, so the port is chosen before the config is read.
@@ -116,7 +122,9 @@ export async function startHarness({
     ...(groqUrl ? { GROQ_API_KEY: 'gsk_testkey0000000000', GROQ_BASE_URL: groqUrl } : {}),
   });
   const parsedPolicy = policy ? parsePolicy(policy, 'test-policy.yaml') : undefined;
-  const deps = createDeps(config, { logger: logs.logger, redis: store.redis, keys: store.keys, planner, policy: parsedPolicy, now });
+  // Demo mode sends browsers to the stand-in's plain-http sign-in page.
+  const authorizeUrl = auth0BrowserUrl ? { authorizeUrl: `${auth0BrowserUrl}/authorize` } : {};
+  const deps = createDeps(config, { logger: logs.logger, redis: store.redis, keys: store.keys, planner, policy: parsedPolicy, now, ...authorizeUrl });
   const app = createSlackApp({
     slack: config.slack,
     http: config.http,
@@ -131,7 +139,7 @@ export async function startHarness({
   const startSecondProcess = async () => {
     const redis = createRedis(store.url);
     await waitForRedis(redis);
-    const deps2 = createDeps(config, { logger: logs.logger, redis, keys: store.keys, planner, policy: parsedPolicy, now });
+    const deps2 = createDeps(config, { logger: logs.logger, redis, keys: store.keys, planner, policy: parsedPolicy, now, ...authorizeUrl });
     const app2 = createSlackApp({
       slack: config.slack,
       http: { ...config.http, port: await freePort() },
@@ -162,6 +170,7 @@ export async function startHarness({
     oidc,
     ciba,
     myAccount,
+    auth0BrowserUrl,
     logs,
     store,
     deps,

@@ -11,10 +11,17 @@
  * consumed one step per accepted poll), else the state set by `approve(id)` / `deny(id)`, else
  * `authorization_pending`. Every poll's time is recorded per auth_req_id (`polls(id)`), with the
  * clock from `opts.now` so a test can share a virtual clock with the poller.
+ *
+ * Demo mode: `GET /guardian` (browser-facing) stands in for the Guardian app: it lists the pending
+ * requests with their binding message and Approve / Deny buttons, which set the decision once.
  */
 import { randomBytes } from 'node:crypto';
-import { type Auth0Request, type FakeAuth0, oauthError } from './fake-auth0.js';
+import { type Auth0Request, type FakeAuth0, oauthError, redirectTo, standInPage } from './fake-auth0.js';
 import { json, type Reply } from './http-recorder.js';
+
+/** The stand-in for the Guardian app (browser-facing) and the path its buttons post to. */
+export const GUARDIAN_PATH = '/guardian';
+export const GUARDIAN_DECIDE_PATH = '/guardian/decide';
 
 export const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
 export const BINDING_MESSAGE_RULE = /^[A-Za-z0-9 +\-_.,:#]{1,64}$/;
@@ -222,6 +229,49 @@ export function installCiba(fake: FakeAuth0, opts: InstallCibaOptions = {}): Fak
 
   fake.addRoute('POST /bc-authorize', bcAuthorize);
   fake.addGrant(CIBA_GRANT, grant);
+
+  /** Per pending request, the id of the Guardian form last shown for it (single use). */
+  const guardianForms = new Map<string, string>();
+  const undecided = () => [...requests.values()].filter((q) => !q.consumed && q.decision === undefined && q.script.length === 0 && now() < q.expiresAt);
+
+  fake.addRoute(
+    `GET ${GUARDIAN_PATH}`,
+    () => {
+      const pending = undecided();
+      const forms = pending.map((q) => {
+        const form = randomBytes(18).toString('base64url');
+        guardianForms.set(q.authReqId, form);
+        return {
+          action: GUARDIAN_DECIDE_PATH,
+          caption: `“${q.bindingMessage}” — for ${q.sub}`,
+          hidden: { auth_req_id: q.authReqId, form },
+          buttons: [
+            { text: 'Approve', name: 'decision', value: 'approve', primary: true },
+            { text: 'Deny', name: 'decision', value: 'deny' },
+          ],
+        };
+      });
+      const intro =
+        pending.length > 0 ? 'Check that the message matches what you were asked in Slack.' : 'No requests are waiting. Reload this page after AgentHub asks.';
+      return standInPage(200, 'Guardian (stand-in): requests to approve', [intro], forms);
+    },
+    { browser: true },
+  );
+
+  fake.addRoute(
+    `POST ${GUARDIAN_DECIDE_PATH}`,
+    (r) => {
+      const id = str(r.params.auth_req_id) ?? '';
+      const form = guardianForms.get(id);
+      guardianForms.delete(id);
+      const req = requests.get(id);
+      if (!req || !form || r.params.form !== form || !undecided().includes(req))
+        return standInPage(400, 'This request can no longer be decided', ['It was already decided or has expired.']);
+      req.decision = r.params.decision === 'approve' ? 'approved' : 'denied';
+      return redirectTo(GUARDIAN_PATH);
+    },
+    { browser: true },
+  );
 
   const get = (id: string) => {
     const req = requests.get(id);

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { FakeAuth0 } from './fake-auth0.js';
-import { oauthError } from './fake-auth0.js';
-import { json } from './http-recorder.js';
+import { oauthError, redirectTo, standInPage } from './fake-auth0.js';
+import { json, type Reply } from './http-recorder.js';
 
 /**
  * Auth0's My Account API for Connected Accounts on the HTTPS Auth0 stand-in: a My Account token
  * from the refresh token (MRRT, audience https://<domain>/me/), connect → the provider's consent
- * (auto-granted here) → complete, list and delete.
+ * (auto-granted, or in interactive mode a consent page with Allow / Deny) → complete, list and delete.
+ * While the tenant's browser origin runs (demo mode), `connect_uri` points there.
  */
 export interface FakeMyAccount {
   /** Connected accounts by id. */
@@ -14,14 +15,49 @@ export interface FakeMyAccount {
   readonly deleted: string[];
   /** The next consent is refused at the provider (the browser comes back with an error). */
   refuseNextConsent(): void;
+  /** Interactive mode on: the consent step shows an Allow / Deny page instead of granting at once. */
+  setInteractive(on: boolean): void;
 }
 
-export function installMyAccount(fake: FakeAuth0): FakeMyAccount {
+export interface InstallMyAccountOptions {
+  /** Show the consent page (demo mode). Default false: consent is granted at once. */
+  interactive?: boolean;
+}
+
+/** The path the consent page's form posts to (browser-facing). */
+export const CONSENT_FORM_PATH = '/connected-accounts/consent';
+
+/** How the consent page names a connection. */
+const SERVICE_NAMES: Record<string, string> = { github: 'GitHub', 'google-oauth2': 'Google Calendar' };
+
+interface ConnectSession {
+  sub: string;
+  connection: string;
+  scopes: string[];
+  redirectUri: string;
+  state: string;
+  code?: string;
+  /** The id of the consent form last shown for this session (single use). */
+  consentForm?: string;
+}
+
+export function installMyAccount(fake: FakeAuth0, opts: InstallMyAccountOptions = {}): FakeMyAccount {
   const tokens = new Map<string, string>(); // My Account access token → sub
-  const sessions = new Map<string, { sub: string; connection: string; scopes: string[]; redirectUri: string; state: string; code?: string }>();
+  const sessions = new Map<string, ConnectSession>();
   const accounts: FakeMyAccount['accounts'] = new Map();
   const deleted: string[] = [];
   let refuse = false;
+  let interactive = opts.interactive ?? false;
+  /** The provider's answer to the browser: a connect code, or `access_denied`. */
+  const answer = (s: ConnectSession, granted: boolean): Reply => {
+    const back = new URL(s.redirectUri);
+    back.searchParams.set('state', s.state);
+    if (granted) {
+      s.code = `cc_${randomBytes(8).toString('hex')}`;
+      back.searchParams.set('connect_code', s.code);
+    } else back.searchParams.set('error', 'access_denied');
+    return redirectTo(back.toString());
+  };
   /** Records a connected account, with its DELETE route (the fake matches exact paths). */
   const register = (a: { id: string; sub: string; connection: string; scopes: string[] }) => {
     accounts.set(a.id, a);
@@ -54,22 +90,54 @@ export function installMyAccount(fake: FakeAuth0): FakeMyAccount {
     const ticket = `tk_${randomBytes(8).toString('hex')}`;
     sessions.set(ticket, { sub, connection: p.connection, scopes: p.scopes ?? [], redirectUri: p.redirect_uri, state: p.state });
     sessions.set(authSession, sessions.get(ticket)!);
-    return json(201, { auth_session: authSession, connect_uri: `${fake.info.url}/connected-accounts/connect`, connect_params: { ticket }, expires_in: 300 });
+    const origin = fake.browserUrl ?? fake.info.url;
+    return json(201, { auth_session: authSession, connect_uri: `${origin}/connected-accounts/connect`, connect_params: { ticket }, expires_in: 300 });
   });
-  fake.addRoute('GET /connected-accounts/connect', (r) => {
-    const s = sessions.get(String(r.query.ticket ?? ''));
-    if (!s) return json(400, { error: 'invalid_ticket' });
-    const back = new URL(s.redirectUri);
-    back.searchParams.set('state', s.state);
-    if (refuse) {
-      refuse = false;
-      back.searchParams.set('error', 'access_denied');
-    } else {
-      s.code = `cc_${randomBytes(8).toString('hex')}`;
-      back.searchParams.set('connect_code', s.code);
-    }
-    return { status: 302, headers: { location: back.toString() }, body: '' };
-  });
+  fake.addRoute(
+    'GET /connected-accounts/connect',
+    (r) => {
+      const ticket = String(r.query.ticket ?? '');
+      const s = sessions.get(ticket);
+      if (!s) return json(400, { error: 'invalid_ticket' });
+      if (refuse) {
+        refuse = false;
+        return answer(s, false);
+      }
+      if (!interactive) return answer(s, true);
+      s.consentForm = randomBytes(18).toString('base64url');
+      const service = SERVICE_NAMES[s.connection] ?? s.connection;
+      const scopes = s.scopes.length > 0 ? `scopes ${s.scopes.join(', ')}` : `the permissions of the ${service} app`;
+      return standInPage(
+        200,
+        `Allow AgentHub to access your ${service}?`,
+        [`Allow AgentHub to access your ${service} (${scopes}).`, 'AgentHub keeps no password; Auth0 Token Vault holds the connection.'],
+        [
+          {
+            action: CONSENT_FORM_PATH,
+            hidden: { ticket, form: s.consentForm },
+            buttons: [
+              { text: 'Allow', name: 'decision', value: 'allow', primary: true },
+              { text: 'Deny', name: 'decision', value: 'deny' },
+            ],
+          },
+        ],
+      );
+    },
+    { browser: true },
+  );
+  // The consent page's answer: valid once, for the form last shown for that ticket.
+  fake.addRoute(
+    `POST ${CONSENT_FORM_PATH}`,
+    (r) => {
+      const s = sessions.get(String(r.params.ticket ?? ''));
+      const form = s?.consentForm;
+      if (s) s.consentForm = undefined;
+      if (!s || !form || r.params.form !== form)
+        return standInPage(400, 'This consent form can no longer be used', ['It was already used or has expired. Start again from Slack.']);
+      return answer(s, r.params.decision === 'allow');
+    },
+    { browser: true },
+  );
   fake.addRoute('POST /me/v1/connected-accounts/complete', (r) => {
     const sub = bearer(r.authorization);
     const p = r.params as { auth_session?: string; connect_code?: string; redirect_uri?: string };
@@ -98,6 +166,9 @@ export function installMyAccount(fake: FakeAuth0): FakeMyAccount {
     deleted,
     refuseNextConsent: () => {
       refuse = true;
+    },
+    setInteractive: (on) => {
+      interactive = on;
     },
   };
 }

@@ -12,6 +12,11 @@
  * Extending: endpoints live in `routes` (`'<METHOD> <path>'`), `/oauth/token` grants in `grants`
  * (grant_type → handler). authorization_code, refresh_token, CIBA, /authorize, JWKS,
  * /bc-authorize, /oauth/revoke and the My Account API slot in there without restructuring.
+ *
+ * Demo mode: a person's browser would balk at the self-signed HTTPS origin, so
+ * `startBrowserOrigin()` also serves the browser-facing routes (those added with
+ * `{ browser: true }`: /authorize, the login form, the consent page, …) over plain
+ * `http://127.0.0.1:<port>`, from the same state. Server-to-server routes stay HTTPS-only, as at Auth0.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -89,9 +94,120 @@ interface ClientCredentials {
 }
 
 export type Route = (req: Auth0Request) => Reply | Promise<Reply>;
+
+export interface RouteOptions {
+  /** Browser-facing (a page or a form post): also served on the plain-http browser origin. */
+  browser?: boolean;
+}
 export type GrantHandler = (req: Auth0Request) => Reply | Promise<Reply>;
 
 export const oauthError = (status: number, error: string, description: string): Reply => json(status, { error, error_description: description });
+
+/** The title of every page the stand-in shows a person. */
+export const STAND_IN_PAGE_TITLE = 'AgentHub demo — Auth0 (stand-in)';
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** Escapes text for HTML element content and double-quoted attributes. */
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+
+/** A submit button of a stand-in form: `name=value` is posted with the hidden fields. */
+export interface FormButton {
+  text: string;
+  name: string;
+  value: string;
+  /** Styled as the main choice. */
+  primary?: boolean;
+}
+
+/** One form of a stand-in page: hidden fields plus one submit button per choice. */
+export interface PageForm {
+  /** Path on the same origin, e.g. `/authorize/login`. */
+  action: string;
+  hidden: Record<string, string>;
+  buttons: FormButton[];
+  /** A line above the buttons (escaped). */
+  caption?: string;
+}
+
+const PAGE_CSS =
+  'body{font:16px/1.5 system-ui,sans-serif;background:#f4f5f7;color:#1d1c1d;margin:0}' +
+  'main{max-width:28rem;margin:3rem auto;background:#fff;border-radius:8px;padding:1.5rem 2rem;box-shadow:0 1px 4px #0002}' +
+  'h1{font-size:1.25rem}.note{color:#616061;font-size:.875rem}form{margin:1rem 0}' +
+  'button{display:block;width:100%;margin:.5rem 0;padding:.6rem;border:1px solid #bbb;border-radius:6px;background:#fff;font:inherit;cursor:pointer}' +
+  'button.primary{background:#635dff;border-color:#635dff;color:#fff}';
+
+/**
+ * A self-contained page (no external assets, inline CSS only, everything escaped) for a person
+ * using the demo. `no-store` and a strict CSP: the forms carry single-use values.
+ */
+export function standInPage(status: number, heading: string, paragraphs: string[], forms: PageForm[] = []): Reply {
+  const formHtml = forms
+    .map((f) => {
+      const hidden = Object.entries(f.hidden)
+        .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
+        .join('');
+      const buttons = f.buttons
+        .map(
+          (b) =>
+            `<button type="submit" name="${escapeHtml(b.name)}" value="${escapeHtml(b.value)}"${b.primary ? ' class="primary"' : ''}>${escapeHtml(b.text)}</button>`,
+        )
+        .join('');
+      const caption = f.caption ? `<p>${escapeHtml(f.caption)}</p>` : '';
+      return `<form method="post" action="${escapeHtml(f.action)}">${caption}${hidden}${buttons}</form>`;
+    })
+    .join('');
+  const body =
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<title>${escapeHtml(STAND_IN_PAGE_TITLE)}</title><style>${PAGE_CSS}</style></head><body><main>` +
+    `<p class="note">${escapeHtml(STAND_IN_PAGE_TITLE)}</p><h1>${escapeHtml(heading)}</h1>` +
+    paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('') +
+    `${formHtml}</main></body></html>`;
+  return {
+    status,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      // form-action is left open: the login form's answer redirects to the bot's callback.
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      'referrer-policy': 'no-referrer',
+    },
+    body,
+  };
+}
+
+/** A 302 to `url` (browser hops). */
+export const redirectTo = (url: string): Reply => ({ status: 302, headers: { location: url }, body: '' });
+
+/** The recorded-request shape shared by both origins. */
+function toAuth0Request(base: RecordedRequest): Auth0Request {
+  const params = asRecord(base.body);
+  return { ...base, params, grantType: typeof params.grant_type === 'string' ? params.grant_type : undefined };
+}
+
+/**
+ * The plain-http origin for browser-facing routes. It has its own request log (`browserRequests`;
+ * `onRecord` listeners of the tenant hear it too), and `once()` overrides of the HTTPS server do not
+ * apply to it; the routes and their state are shared.
+ */
+class BrowserOrigin extends FakeHttpServer<Auth0Request> {
+  constructor(private readonly route: (r: Auth0Request) => Reply | Promise<Reply>) {
+    super();
+  }
+  start(): Promise<string> {
+    return this.listen();
+  }
+  protected overrideKey(r: Auth0Request): string {
+    return `${r.method} ${r.path}`;
+  }
+  protected enrich(base: RecordedRequest): Auth0Request {
+    return toAuth0Request(base);
+  }
+  protected handle(r: Auth0Request): Reply | Promise<Reply> {
+    return this.route(r);
+  }
+}
+
+const noRoute = (r: Auth0Request): Reply => json(404, { statusCode: 404, error: 'Not Found', message: `fake-auth0: no route ${r.method} ${r.path}` });
 
 export class FakeAuth0 extends FakeHttpServer<Auth0Request> {
   readonly clientId: string;
@@ -103,6 +219,10 @@ export class FakeAuth0 extends FakeHttpServer<Auth0Request> {
   private expiresIn = 3600;
   private readonly users = new Map<string, UserState>();
   private readonly listeners: Array<(t: IssuedToken) => void> = [];
+  /** Route keys also served on the browser origin. */
+  private readonly browserRoutes = new Set<string>();
+  private browserOrigin: BrowserOrigin | undefined;
+  private readonly recordListeners = new Set<(r: Auth0Request) => void>();
 
   /** `'<METHOD> <path>'` → handler. Add endpoints here. */
   private readonly routes: Record<string, Route> = {
@@ -153,6 +273,50 @@ export class FakeAuth0 extends FakeHttpServer<Auth0Request> {
     return this.info;
   }
 
+  /**
+   * Also serves the browser-facing routes over plain `http://127.0.0.1:<port>` (demo mode: no
+   * certificate warning in a person's browser), sharing this tenant's state. Returns that origin.
+   * While it runs, the My Account API's `connect_uri` points there.
+   */
+  async startBrowserOrigin(): Promise<string> {
+    if (!this.browserOrigin) {
+      const origin = new BrowserOrigin((r) => this.handleBrowser(r));
+      origin.onRecord((r) => {
+        for (const listener of this.recordListeners) listener(r);
+      });
+      await origin.start();
+      this.browserOrigin = origin;
+    }
+    return this.browserOrigin.url;
+  }
+
+  /** `http://127.0.0.1:<port>` of the browser origin, when started. */
+  get browserUrl(): string | undefined {
+    return this.browserOrigin?.url;
+  }
+
+  /** Requests the browser origin received (it has its own log). */
+  get browserRequests(): Auth0Request[] {
+    return this.browserOrigin?.requests ?? [];
+  }
+
+  /** Also reports the browser origin's requests (which have their own log, `browserRequests`). */
+  override onRecord(listener: (r: Auth0Request) => void): () => void {
+    const off = super.onRecord(listener);
+    this.recordListeners.add(listener);
+    return () => {
+      off();
+      this.recordListeners.delete(listener);
+    };
+  }
+
+  override async stop(): Promise<void> {
+    const origin = this.browserOrigin;
+    this.browserOrigin = undefined;
+    await origin?.stop();
+    await super.stop();
+  }
+
   get info(): FakeAuth0Info {
     if (!this.url) throw new Error('FakeAuth0 not started');
     return { domain: this.url.replace(/^https:\/\//, ''), url: this.url, issuer: `${this.url}/` };
@@ -162,8 +326,10 @@ export class FakeAuth0 extends FakeHttpServer<Auth0Request> {
    * Mounts another endpoint (`'GET /authorize'`, `'POST /bc-authorize'`, …). Protocol pieces live
    * in their own modules under test/fakes/ and plug in here, so this file stays the Token Vault core.
    */
-  addRoute(key: string, route: Route): this {
+  addRoute(key: string, route: Route, opts: RouteOptions = {}): this {
     this.routes[key] = route;
+    if (opts.browser) this.browserRoutes.add(key);
+    else this.browserRoutes.delete(key);
     return this;
   }
 
@@ -186,6 +352,11 @@ export class FakeAuth0 extends FakeHttpServer<Auth0Request> {
   subOfRefreshToken(token: string): string | undefined {
     if (this.revokedRefreshTokens.includes(token)) return undefined;
     return [...this.users.values()].find((u) => u.refreshToken === token)?.sub;
+  }
+
+  /** The refresh token seeded for this user (what a login with `offline_access` answers), if any. */
+  refreshTokenOf(sub: string): string | undefined {
+    return this.users.get(sub)?.refreshToken;
   }
 
   /** Whether a user with this `sub` exists (seeded with addUser). */
@@ -267,13 +438,19 @@ export class FakeAuth0 extends FakeHttpServer<Auth0Request> {
   }
 
   protected enrich(base: RecordedRequest): Auth0Request {
-    const params = asRecord(base.body);
-    return { ...base, params, grantType: typeof params.grant_type === 'string' ? params.grant_type : undefined };
+    return toAuth0Request(base);
   }
 
   protected handle(r: Auth0Request): Reply | Promise<Reply> {
     const route = this.routes[`${r.method} ${r.path}`];
-    return route ? route(r) : json(404, { statusCode: 404, error: 'Not Found', message: `fake-auth0: no route ${r.method} ${r.path}` });
+    return route ? route(r) : noRoute(r);
+  }
+
+  /** The browser origin answers browser-facing routes only; the rest is 404 there, as if absent. */
+  private handleBrowser(r: Auth0Request): Reply | Promise<Reply> {
+    const key = `${r.method} ${r.path}`;
+    const route = this.browserRoutes.has(key) ? this.routes[key] : undefined;
+    return route ? route(r) : noRoute(r);
   }
 
   private user(sub: string): UserState {

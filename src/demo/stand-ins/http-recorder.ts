@@ -83,9 +83,11 @@ export function asRecord(v: unknown): Record<string, unknown> {
 export class RequestRecorder<R> {
   readonly requests: R[] = [];
   private waiters: Array<{ pred: (r: R) => boolean; resolve: (r: R) => void }> = [];
+  private readonly listeners = new Set<(r: R) => void>();
 
   record(r: R): void {
     this.requests.push(r);
+    for (const listener of this.listeners) listener(r);
     this.waiters = this.waiters.filter((w) => {
       if (!w.pred(r)) return true;
       w.resolve(r);
@@ -116,6 +118,12 @@ export class RequestRecorder<R> {
 
   clear(): void {
     this.requests.length = 0;
+  }
+
+  /** Calls `listener` with every request recorded from now on (demo mode pushes them live); returns the unsubscribe. */
+  onRecord(listener: (r: R) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 }
 
@@ -170,6 +178,11 @@ export abstract class FakeHttpServer<R extends RecordedRequest = RecordedRequest
 
   waitFor(pred: (r: R) => boolean, timeoutMs = 2000): Promise<R> {
     return this.recorder.waitFor(pred, timeoutMs, (r) => this.describe(r));
+  }
+
+  /** Calls `listener` after every request is answered and recorded (state changes included); returns the unsubscribe. */
+  onRecord(listener: (r: R) => void): () => void {
+    return this.recorder.onRecord(listener);
   }
 
   protected async listen(): Promise<string> {

@@ -174,6 +174,40 @@ export interface BlockActionOptions {
   triggerId?: string;
   isEphemeral?: boolean;
   apiAppId?: string;
+  /** Element type (default `button`); a select also carries `selectedOption`. */
+  actionType?: string;
+  /** The element's visible text (default: the action id). */
+  buttonText?: string;
+  /** What a static_select / overflow click chose. */
+  selectedOption?: SelectedOption;
+  /** The clicked message's blocks, as Slack includes them in `message`. */
+  messageBlocks?: unknown;
+}
+
+export interface SelectedOption {
+  text: string;
+  value: string;
+}
+
+/** The `actions[0]` Slack sends for a click on an element. */
+function clickedElement(o: {
+  actionId: string;
+  blockId?: string;
+  value?: string;
+  actionType?: string;
+  buttonText?: string;
+  selectedOption?: SelectedOption;
+}): Record<string, unknown> {
+  return {
+    type: o.actionType ?? 'button',
+    action_id: o.actionId,
+    block_id: o.blockId ?? 'actions',
+    ...(o.selectedOption
+      ? { selected_option: { text: { type: 'plain_text', text: o.selectedOption.text, emoji: true }, value: o.selectedOption.value } }
+      : { text: { type: 'plain_text', text: o.buttonText ?? o.actionId, emoji: true } }),
+    ...(o.value !== undefined ? { value: o.value } : {}),
+    action_ts: `${Math.floor(Date.now() / 1000)}.${String(++seq).padStart(6, '0')}`,
+  };
 }
 
 /** A `block_actions` payload for a button click on a message. */
@@ -211,5 +245,66 @@ export function blockAction(o: BlockActionOptions): Record<string, unknown> {
   };
   if (o.isEphemeral) delete payload.message;
   if (o.responseUrl) payload.response_url = o.responseUrl;
+  if (o.actionType !== undefined || o.buttonText !== undefined || o.selectedOption) payload.actions = [clickedElement(o)];
+  if (o.messageBlocks !== undefined && payload.message) (payload.message as Record<string, unknown>).blocks = o.messageBlocks;
   return payload;
+}
+
+export interface ViewActionOptions {
+  team?: string;
+  user: string;
+  userName?: string;
+  /** The view as views.publish stored it (id, hash, private_metadata, blocks …). */
+  view: Record<string, unknown>;
+  actionId: string;
+  value?: string;
+  blockId?: string;
+  actionType?: string;
+  buttonText?: string;
+  selectedOption?: SelectedOption;
+  triggerId?: string;
+  apiAppId?: string;
+}
+
+/** A `block_actions` payload for a click in a view (App Home): a view container and no response_url, as Slack sends it. */
+export function viewAction(o: ViewActionOptions): Record<string, unknown> {
+  const team = o.team ?? 'T0001';
+  const viewId = typeof o.view.id === 'string' ? o.view.id : 'VHOME';
+  return {
+    type: 'block_actions',
+    user: { id: o.user, username: o.userName ?? o.user.toLowerCase(), name: o.userName ?? o.user.toLowerCase(), team_id: team },
+    api_app_id: o.apiAppId ?? 'A0001',
+    token: 'legacy-verification-token',
+    container: { type: 'view', view_id: viewId },
+    trigger_id: o.triggerId ?? `${Date.now()}.${++seq}.faketrigger`,
+    team: { id: team, domain: 'acme' },
+    enterprise: null,
+    is_enterprise_install: false,
+    view: { type: 'home', ...o.view, id: viewId },
+    state: { values: {} },
+    actions: [clickedElement(o)],
+  };
+}
+
+export interface DirectMessageOptions extends EnvelopeOptions {
+  user: string;
+  /** The DM channel (`D…`). */
+  channel: string;
+  text: string;
+  ts?: string;
+  threadTs?: string;
+}
+
+/** A person's message in their DM with the bot (`message` event, `channel_type: 'im'`). */
+export function directMessage(o: DirectMessageOptions): Record<string, unknown> {
+  const ts = o.ts ?? nextSlackTs();
+  const team = o.team ?? 'T0001';
+  const event: Record<string, unknown> = { type: 'message', channel_type: 'im', channel: o.channel, user: o.user, text: o.text, ts, event_ts: ts, team };
+  if (o.threadTs) event.thread_ts = o.threadTs;
+  return eventCallback(event, { ...o, team });
+}
+
+/** `app_home_opened` for the Home tab, as Slack sends it when a person opens the app. */
+export function appHomeOpened(o: EnvelopeOptions & { user: string; channel: string }): Record<string, unknown> {
+  return eventCallback({ type: 'app_home_opened', user: o.user, channel: o.channel, tab: 'home', event_ts: `${Date.now() / 1000}` }, o);
 }
