@@ -40,6 +40,8 @@ export interface DemoOptions {
   redisUrl?: string;
   /** Force the in-memory engine. */
   memory?: boolean;
+  /** Redis key prefix (default agenthub-demo); tests use their own. */
+  keyPrefix?: string;
   logger?: Logger;
   /** LLM keys and the like, passed through to the bot's configuration (GROQ_API_KEY…). */
   env?: NodeJS.ProcessEnv;
@@ -83,7 +85,14 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
   github.seedDemo('octo-dev');
   calendar.seedDemo(now);
   for (const p of PEOPLE) {
-    slack.addUser({ id: p.id, real_name: p.name, name: p.name.split(' ')[0]!.toLowerCase(), email: p.email, tz: 'Europe/Paris', tz_label: 'Central European Time' });
+    slack.addUser({
+      id: p.id,
+      real_name: p.name,
+      name: p.name.split(' ')[0]!.toLowerCase(),
+      email: p.email,
+      tz: 'Europe/Paris',
+      tz_label: 'Central European Time',
+    });
   }
   slack.addChannel({ id: GENERAL.id, name: GENERAL.name, members: [...PEOPLE.map((p) => p.id), slack.botUserId] });
   slack.addMessage({ channel: GENERAL.id, user: 'U0BOB', text: 'Morning! The release is on Wednesday; PR #1 still needs a merge.' });
@@ -97,7 +106,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
   });
 
   const { redis, persistent, redisUrl } = await chooseStore(opts, env);
-  const keys = createKeys('agenthub-demo');
+  const keyPrefix = opts.keyPrefix ?? 'agenthub-demo';
+  const keys = createKeys(keyPrefix);
   const botPort = await freePort();
   const signingSecret = randomBytes(16).toString('hex');
   const config = loadConfig({
@@ -127,7 +137,10 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
       refreshToken,
       connections: p.linked ? { github: { scope: '' }, 'google-oauth2': { scope: `openid ${GOOGLE_SCOPES}` } } : {},
     });
-    if (p.linked) await deps.accounts.link({ teamId: TEAM, userId: p.id }, { auth0Sub: subOf(p.id), refreshToken });
+    if (!p.linked) continue;
+    // Each start is a fresh tour: a revocation clicked in an earlier run (kept in Redis) is lifted.
+    await deps.accounts.link({ teamId: TEAM, userId: p.id }, { auth0Sub: subOf(p.id), refreshToken });
+    await deps.revocations.clear({ teamId: TEAM, userId: p.id });
   }
 
   const app = createSlackApp({ slack: config.slack, http: config.http, deps, logger, botIdentity: { botId: slack.botId, botUserId: slack.botUserId } });
@@ -141,7 +154,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
     users: PEOPLE.map((p) => ({ id: p.id, name: p.name, role: p.role })),
     channels: [GENERAL],
     banner: persistent
-      ? `Demo mode: every service is a local stand-in; state is kept in Redis at ${redactUrl(redisUrl)} under "agenthub-demo:".`
+      ? `Demo mode: every service is a local stand-in; state is kept in Redis at ${redactUrl(redisUrl)} under "${keyPrefix}:".`
       : 'Demo mode: every service is a local stand-in. No Redis was found, so state lives in memory: nothing persists after you stop the demo.',
   };
   const web = createDemoWeb({ slack, eventsUrl: `http://127.0.0.1:${botPort}${SLACK_EVENTS_PATH}`, signingSecret, workspace, logger });

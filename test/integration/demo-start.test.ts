@@ -11,7 +11,11 @@ afterEach(() => {
 /** Starts `src/main.ts` as `npm start` would, with only PATH (and Redis, when given), and waits for its first lines. */
 async function startWithoutKeys(env: Record<string, string>): Promise<{ output: () => string; url: string }> {
   // NODE_EXTRA_CA_CERTS is left out on purpose: the demo must arrange trust in its own stand-in.
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: process.cwd(), env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: process.cwd(),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => {
     out += d;

@@ -57,7 +57,13 @@ describe('demo page: mrkdwn and Block Kit render to safe HTML', () => {
           type: 'actions',
           block_id: 'decide',
           elements: [
-            { type: 'button', action_id: 'approval_approve_mfa', style: 'primary', text: { type: 'plain_text', text: 'Approve with MFA' }, url: 'http://127.0.0.1:1/auth/step-up?x=1&y=2' },
+            {
+              type: 'button',
+              action_id: 'approval_approve_mfa',
+              style: 'primary',
+              text: { type: 'plain_text', text: 'Approve with MFA' },
+              url: 'http://127.0.0.1:1/auth/step-up?x=1&y=2',
+            },
             { type: 'button', action_id: 'approval_deny', style: 'danger', value: 'ap"1', text: { type: 'plain_text', text: 'Deny' } },
             { type: 'button', action_id: 'evil', url: 'javascript:alert(1)', text: { type: 'plain_text', text: 'Evil' } },
             {
@@ -65,11 +71,19 @@ describe('demo page: mrkdwn and Block Kit render to safe HTML', () => {
               action_id: 'revoke_access',
               value: 'all',
               text: { type: 'plain_text', text: 'Revoke everything' },
-              confirm: { title: { type: 'plain_text', text: 'Sure?' }, text: { type: 'mrkdwn', text: '<b>x</b>' }, confirm: { type: 'plain_text', text: 'Yes' }, deny: { type: 'plain_text', text: 'No' } },
+              confirm: {
+                title: { type: 'plain_text', text: 'Sure?' },
+                text: { type: 'mrkdwn', text: '<b>x</b>' },
+                confirm: { type: 'plain_text', text: 'Yes' },
+                deny: { type: 'plain_text', text: 'No' },
+              },
             },
           ],
         },
-        { type: 'actions', elements: [{ type: 'static_select', action_id: 'pick', options: [{ text: { type: 'plain_text', text: 'GitHub' }, value: 'github' }] }] },
+        {
+          type: 'actions',
+          elements: [{ type: 'static_select', action_id: 'pick', options: [{ text: { type: 'plain_text', text: 'GitHub' }, value: 'github' }] }],
+        },
       ],
       ctx,
     );
@@ -78,7 +92,9 @@ describe('demo page: mrkdwn and Block Kit render to safe HTML', () => {
     expect(html).toContain(
       '<a class="btn primary" href="http://127.0.0.1:1/auth/step-up?x=1&amp;y=2" target="_blank" rel="noopener" data-action-id="approval_approve_mfa" data-block-id="decide" data-type="button">Approve with MFA</a>',
     );
-    expect(html).toContain('<button type="button" class="btn danger" data-action-id="approval_deny" data-block-id="decide" data-type="button" data-value="ap&quot;1">Deny</button>');
+    expect(html).toContain(
+      '<button type="button" class="btn danger" data-action-id="approval_deny" data-block-id="decide" data-type="button" data-value="ap&quot;1">Deny</button>',
+    );
     expect(html).not.toContain('javascript:');
     expect(html).toContain('data-confirm="{&quot;title&quot;:&quot;Sure?&quot;,&quot;text&quot;:&quot;&lt;b&gt;x&lt;/b&gt;&quot;');
     expect(html).toContain('<select class="select" data-action-id="pick"');
@@ -228,6 +244,24 @@ describe('demo page over the real bot', () => {
     const page = await (await fetch(base)).text();
     expect(page).toContain('Demo mode: &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page).toContain('<title>Acme &lt;demo&gt; — AgentHub demo</title>');
+  });
+
+  it('signs with the app’s secret: a page holding another secret is refused by the bot, and says so to its user', async () => {
+    const forged = createDemoWeb({ slack: h.slack, eventsUrl: h.eventsUrl, signingSecret: 'not-the-secret', workspace });
+    const forgedBase = await forged.listen(0, '127.0.0.1');
+    try {
+      const res = await fetch(`${forgedBase}/api/say`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user: CAROL, channel: GENERAL, text: '@AgentHub list open pull requests in acme/widgets' }),
+      });
+      expect(await res.json()).toMatchObject({ ok: false, status: 401 });
+      const state = (await (await fetch(`${forgedBase}/api/state?user=${CAROL}`)).json()) as PageState;
+      const notes = state.conversations.find((c) => c.id === GENERAL)!.messages.filter((m) => m.ephemeral);
+      expect(notes.map((m) => m.html)).toContain('The bot answered HTTP 401. Nothing was delivered.');
+    } finally {
+      await forged.close();
+    }
   });
 
   it('refuses unknown users and lets nobody write in someone else’s DM', async () => {

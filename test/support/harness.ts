@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Planner } from '../../src/agent/planners/planner.js';
 import { loadConfig } from '../../src/config.js';
+import { createMemoryRedis } from '../../src/demo/memory-redis.js';
 import { createDeps, type Deps } from '../../src/deps.js';
 import { parsePolicy } from '../../src/policy/policy-file.js';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../src/slack/create-slack-app.js';
+import { createKeys } from '../../src/store/keys.js';
 import { createRedis, waitForRedis } from '../../src/store/redis.js';
 import { type FakeCiba, installCiba } from '../fakes/auth0-ciba.js';
 import { type FakeMyAccount, installMyAccount } from '../fakes/auth0-my-account.js';
@@ -82,7 +84,10 @@ export async function startHarness({
   policy,
   now,
   interactiveAuth0,
+  memoryRedis = false,
 }: {
+  /** Demo mode's in-memory engine instead of the real Redis (the whole bot on createMemoryRedis()). */
+  memoryRedis?: boolean;
   /** Demo mode's Auth0: the browser origin runs and the login and consent steps show pages for these users. */
   interactiveAuth0?: { users: DemoLoginUser[] };
   groq?: boolean;
@@ -100,7 +105,7 @@ export async function startHarness({
   const oidc = await installOidc(auth0, interactiveAuth0 ? { interactive: interactiveAuth0 } : {});
   const ciba = installCiba(auth0, { interval: 1 });
   const myAccount = installMyAccount(auth0, { interactive: Boolean(interactiveAuth0) });
-  const store = await createTestRedis();
+  const store = memoryRedis ? createMemoryStore() : await createTestRedis();
   const logs = createCapturedLogger();
   // Browser links (step-up) must carry the real address, so the port is chosen before the config is read.
   const port = await freePort();
@@ -137,6 +142,8 @@ export async function startHarness({
   const baseUrl = `http://127.0.0.1:${port}`;
   let linked = 0;
   const startSecondProcess = async () => {
+    // A second process cannot share an in-memory engine (another connection in this process could, but would prove nothing).
+    if (memoryRedis) throw new Error('startSecondProcess needs the real Redis: the in-memory engine lives in one process');
     const redis = createRedis(store.url);
     await waitForRedis(redis);
     const deps2 = createDeps(config, { logger: logs.logger, redis, keys: store.keys, planner, policy: parsedPolicy, now, ...authorizeUrl });
@@ -200,6 +207,19 @@ export async function startHarness({
       await deps.close();
       await Promise.all([slack.stop(), auth0.stop(), github.stop(), calendar.stop(), groqFake?.stop()]);
       await store.close();
+    },
+  };
+}
+
+/** Demo mode's in-memory engine shaped like `createTestRedis()`'s result. */
+function createMemoryStore(): TestRedis {
+  const redis = createMemoryRedis();
+  return {
+    redis,
+    keys: createKeys('agenthub-demo'),
+    url: 'redis://127.0.0.1:6379',
+    async close() {
+      redis.disconnect();
     },
   };
 }

@@ -56,8 +56,14 @@ export const basicCommands: Record<string, Command> = {
   },
   select: () => OK,
   dbsize: ({ ks }) => ks.keys().length,
-  flushall: ({ ks }) => (ks.clear(), OK),
-  flushdb: ({ ks }) => (ks.clear(), OK),
+  flushall: ({ ks }) => {
+    ks.clear();
+    return OK;
+  },
+  flushdb: ({ ks }) => {
+    ks.clear();
+    return OK;
+  },
 
   // Keys
   del: ({ ks }, keys) => keys.filter((key) => ks.delete(key)).length,
@@ -112,7 +118,7 @@ export const basicCommands: Record<string, Command> = {
       else if (opt === 'GET') get = true;
       else if (opt === 'EX' || opt === 'PX' || opt === 'EXAT' || opt === 'PXAT') {
         const n = integer(o.take());
-        if (n <= 0) throw new RedisReplyError('ERR invalid expire time in \'set\' command');
+        if (n <= 0) throw new RedisReplyError("ERR invalid expire time in 'set' command");
         expiresAt = { EX: Date.now() + n * 1000, PX: Date.now() + n, EXAT: n * 1000, PXAT: n }[opt];
       } else throw syntaxError();
     }
@@ -150,7 +156,10 @@ export const basicCommands: Record<string, Command> = {
     }
     return added;
   },
-  hmset: (ctx, args) => (basicCommands.hset!(ctx, args), OK),
+  hmset: (ctx, args) => {
+    basicCommands.hset!(ctx, args);
+    return OK;
+  },
   hsetnx: ({ ks }, [key, field, value]) => {
     if (value === undefined) throw wrongArity('hsetnx');
     const hash = ks.write(key!, 'hash', () => new Map());

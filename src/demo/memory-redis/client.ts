@@ -38,7 +38,11 @@ function toClientReply(name: string, reply: Reply): unknown {
 }
 
 function settle<T>(promise: Promise<T>, callback: Callback | undefined): Promise<T> {
-  if (callback) promise.then((value) => callback(null, value), (err: Error) => callback(err));
+  if (callback)
+    promise.then(
+      (value) => callback(null, value),
+      (err: Error) => callback(err),
+    );
   return promise;
 }
 
@@ -146,9 +150,11 @@ export class MemoryRedisClient extends EventEmitter {
     const names = flattenArgs('subscribe', rest);
     const run = async () => {
       this.assertOpen();
-      if (add) names.forEach((n) => targets.add(n));
-      else if (names.length === 0) targets.clear();
-      else names.forEach((n) => targets.delete(n));
+      if (!add && names.length === 0) targets.clear();
+      for (const n of names) {
+        if (add) targets.add(n);
+        else targets.delete(n);
+      }
       const total = this.subscriber.channels.size + this.subscriber.patterns.size;
       if (total > 0) this.engine.subscribers.add(this.subscriber);
       else this.engine.subscribers.delete(this.subscriber);

@@ -1,4 +1,4 @@
-/** The little of fengari (Lua 5.3 in JavaScript, shipped with ioredis-mock) that the script runner uses; it has no types of its own. */
+/** The little of fengari (Lua 5.3 in JavaScript) that the script runner uses; it has no types of its own. */
 declare module 'fengari' {
   const fengari: {
     lua: any;

@@ -44,10 +44,10 @@ export class LuaScripts {
     lua.lua_newtable(L);
     this.setFunction('call', (L2) => this.redisCall(L2, false));
     this.setFunction('pcall', (L2) => this.redisCall(L2, true));
-    this.setFunction('sha1hex', (L2) => (lua.lua_pushstring(L2, sha1(lua.lua_tojsstring(L2, 1) ?? '')), 1));
+    this.setFunction('sha1hex', (L2) => pushString(L2, sha1(lua.lua_tojsstring(L2, 1) ?? '')));
     lua.lua_setglobal(L, 'redis');
     lua.lua_newtable(L);
-    this.setFunction('encode', (L2) => (lua.lua_pushstring(L2, JSON.stringify(toJs(L2, 1))), 1));
+    this.setFunction('encode', (L2) => pushString(L2, JSON.stringify(toJs(L2, 1))));
     this.setFunction('decode', (L2) => {
       let value: unknown;
       try {
@@ -91,7 +91,7 @@ export class LuaScripts {
       if (lua.lua_pcall(L, 0, 1, 0) !== lua.LUA_OK) {
         const err = tableField(L, -1, 'err');
         if (err !== undefined) throw new RedisReplyError(`${err} script: ${sha}, on @user_script.`);
-        throw new RedisReplyError(`ERR user_script: ${lua.lua_tojsstring(L, -1)} script: ${sha}`);
+        throw new RedisReplyError(`ERR user_script: ${lua.lua_tojsstring(L, -1) ?? 'runtime error'} script: ${sha}`);
       }
       return toReply(L, -1);
     } finally {
@@ -137,6 +137,12 @@ export class LuaScripts {
   }
 }
 
+/** Pushes one string result; returns the result count, as a Lua function does. */
+function pushString(L: unknown, text: string): number {
+  lua.lua_pushstring(L, text);
+  return 1;
+}
+
 /** Redis turns a Lua number argument into its integer text when it has no fraction. */
 function argString(L: unknown, i: number): string {
   const type = lua.lua_type(L, i);
@@ -151,7 +157,7 @@ function argString(L: unknown, i: number): string {
 function pushReply(L: unknown, reply: Reply): void {
   lauxlib.luaL_checkstack(L, 4, null);
   if (reply === null) lua.lua_pushboolean(L, false);
-  else if (typeof reply === 'number') lua.lua_pushinteger(L, reply);
+  else if (typeof reply === 'number') pushNumber(L, reply);
   else if (typeof reply === 'string') lua.lua_pushstring(L, reply);
   else if (reply instanceof StatusReply) pushField(L, 'ok', reply.text);
   else if (reply instanceof RedisReplyError) pushField(L, 'err', reply.message);
@@ -162,6 +168,12 @@ function pushReply(L: unknown, reply: Reply): void {
       lua.lua_rawseti(L, -2, i + 1);
     });
   }
+}
+
+/** fengari's Lua integers are 32-bit: larger numbers (epoch milliseconds) go in as floats, exact up to 2^53. */
+function pushNumber(L: unknown, n: number): void {
+  if (Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31) lua.lua_pushinteger(L, n);
+  else lua.lua_pushnumber(L, n);
 }
 
 function pushField(L: unknown, field: string, text: string): void {
@@ -241,10 +253,8 @@ function pushJs(L: unknown, value: unknown): void {
   lauxlib.luaL_checkstack(L, 4, null);
   if (value === null || value === undefined) lua.lua_pushnil(L);
   else if (typeof value === 'boolean') lua.lua_pushboolean(L, value);
-  else if (typeof value === 'number') {
-    if (Number.isSafeInteger(value)) lua.lua_pushinteger(L, value);
-    else lua.lua_pushnumber(L, value);
-  } else if (typeof value === 'string') lua.lua_pushstring(L, value);
+  else if (typeof value === 'number') pushNumber(L, value);
+  else if (typeof value === 'string') lua.lua_pushstring(L, value);
   else if (Array.isArray(value)) {
     lua.lua_createtable(L, value.length, 0);
     value.forEach((item, i) => {

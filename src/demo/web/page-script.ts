@@ -79,7 +79,7 @@ export const PAGE_SCRIPT = `
       var label = u.id === user ? 'AgentHub <span class="you">(your DM)</span>' : 'AgentHub ↔ ' + esc(u.name);
       html += '<button type="button" class="nav-item' + (conv === id ? ' active' : '') + '" data-conv="' + esc(id) + '" data-testid="conv-' + esc(id) + '">' + label + '</button>';
     });
-    html += '<button type="button" class="nav-item nav-home' + (conv === 'home' ? ' active' : '') + '" data-conv="home" data-testid="tab-home">🏠 AgentHub — App Home</button>';
+    html += '<button type="button" class="nav-item nav-home' + (conv === 'home' ? ' active' : '') + '" data-conv="home" data-testid="tab-home">AgentHub — App Home</button>';
     if (html !== lastNav) { byId('convs').innerHTML = html; lastNav = html; }
     var me = ws.users.find(function (u) { return u.id === user; });
     byId('user-role').textContent = me ? me.role : '';
@@ -95,7 +95,7 @@ export const PAGE_SCRIPT = `
       + '<div class="' + avatarClass + '">' + esc(initial) + '</div><div class="msg-body"><div class="meta">'
       + '<span class="author">' + esc(m.author) + '</span>' + (m.isBot ? '<span class="app-tag">APP</span>' : '')
       + '<span class="time">' + esc(m.time) + '</span>' + (m.edited ? '<span class="edited">(edited)</span>' : '') + '</div>'
-      + (m.ephemeral ? '<div class="only-you">👁 Only visible to you</div>' : '')
+      + (m.ephemeral ? '<div class="only-you">Only visible to you</div>' : '')
       + '<div class="content">' + m.html + (m.streaming ? '<span class="cursor">▍</span>' : '') + '</div>';
     var isTop = !m.threadTs || m.threadTs === m.ts;
     if (isTop && !m.noteId) {
@@ -117,7 +117,7 @@ export const PAGE_SCRIPT = `
     var title = byId('conv-title');
     var sub = byId('conv-sub');
     var peek = byId('peek');
-    if (!c) { title.textContent = ''; return; }
+    if (!c) { title.textContent = ''; list.innerHTML = ''; lastList = ''; return; }
     title.textContent = c.kind === 'channel' ? '# ' + c.name : 'AgentHub';
     sub.textContent = c.kind === 'channel' ? 'Mention @AgentHub with a task' : 'Direct messages between AgentHub and ' + c.name;
     var someoneElses = c.kind === 'im' && c.owner !== user;

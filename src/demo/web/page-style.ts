@@ -44,6 +44,7 @@ button, select, textarea { font: inherit; }
 .peek { background: #fdf2f5; color: #8c1a3c; font-size: 13px; padding: 6px 20px; border-bottom: 1px solid #f3c5d3; }
 .messages, .home { flex: 1; overflow-y: auto; padding: 8px 0 16px; }
 .home { padding: 16px 24px; max-width: 920px; }
+.home .block.section { margin: 8px 0; }
 .empty { color: var(--muted); padding: 24px 20px; }
 
 .msg { display: flex; gap: 10px; padding: 6px 20px; }

@@ -68,7 +68,11 @@ function imageAlt(el: Json): string {
 
 /** The data attributes a click must send back. */
 function actionAttrs(el: Json, blockId: string): string {
-  const attrs = [`data-action-id="${escapeHtml(str(el.action_id) ?? '')}"`, `data-block-id="${escapeHtml(blockId)}"`, `data-type="${escapeHtml(String(el.type))}"`];
+  const attrs = [
+    `data-action-id="${escapeHtml(str(el.action_id) ?? '')}"`,
+    `data-block-id="${escapeHtml(blockId)}"`,
+    `data-type="${escapeHtml(String(el.type))}"`,
+  ];
   if (typeof el.value === 'string') attrs.push(`data-value="${escapeHtml(el.value)}"`);
   if (el.confirm) attrs.push(`data-confirm="${escapeHtml(JSON.stringify(confirmDialog(asObject(el.confirm))))}"`);
   return attrs.join(' ');

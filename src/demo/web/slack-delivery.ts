@@ -144,11 +144,12 @@ export function createSlackDelivery({ slack, eventsUrl, signingSecret, workspace
       const slackText = toSlackText(typed, workspace);
       const { ts } = slack.addMessage({ channel, user, text: slackText, ...(threadTs ? { thread_ts: threadTs } : {}) });
       const envelope = { team, botUserId };
-      if (isDm) return deliver(() => postEvent(eventsUrl, signingSecret, directMessage({ ...envelope, user, channel, text: slackText, ts, threadTs })), {
-        user,
-        channel,
-        threadTs,
-      });
+      if (isDm)
+        return deliver(() => postEvent(eventsUrl, signingSecret, directMessage({ ...envelope, user, channel, text: slackText, ts, threadTs })), {
+          user,
+          channel,
+          threadTs,
+        });
       if (!slackText.includes(`<@${botUserId}>`)) return { ok: true, status: 0 };
       return deliver(() => postEvent(eventsUrl, signingSecret, appMention({ ...envelope, user, channel, text: slackText, ts, threadTs })), {
         user,
