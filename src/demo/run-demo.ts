@@ -1,11 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { loadConfig } from '../config.js';
 import { createDeps } from '../deps.js';
 import { createLogger } from '../logger.js';
 import { createSlackApp, SLACK_EVENTS_PATH } from '../slack/create-slack-app.js';
@@ -13,6 +9,7 @@ import { createKeys } from '../store/keys.js';
 import { createRedis, waitForRedis } from '../store/redis.js';
 import type { DemoWorkspace } from './demo-types.js';
 import { createMemoryRedis } from './memory-redis.js';
+import { standInConfig } from './stand-in-config.js';
 import { installCiba } from './stand-ins/auth0-ciba.js';
 import { installMyAccount } from './stand-ins/auth0-my-account.js';
 import { installOidc } from './stand-ins/auth0-oidc.js';
@@ -110,22 +107,15 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
   const keys = createKeys(keyPrefix);
   const botPort = await freePort();
   const signingSecret = randomBytes(16).toString('hex');
-  const config = loadConfig({
-    SLACK_BOT_TOKEN: 'xoxb-demo-bot-token',
-    SLACK_SIGNING_SECRET: signingSecret,
-    SLACK_API_URL: `${slackUrl}/api/`,
-    AUTH0_DOMAIN: auth0Info.domain,
-    AUTH0_CLIENT_ID: auth0.clientId,
-    AUTH0_CLIENT_SECRET: auth0.clientSecret,
-    GITHUB_API_URL: githubUrl,
-    GOOGLE_API_URL: calendar.rootUrl,
-    REDIS_URL: redisUrl,
-    AGENTHUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    PORT: String(botPort),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: `http://127.0.0.1:${botPort}`,
-    AGENTHUB_AUDIT_ANCHOR_DIR: mkdtempSync(join(tmpdir(), 'agenthub-demo-anchors-')),
-    ...pick(env, ['GROQ_API_KEY', 'GROQ_BASE_URL', 'GROQ_MODEL', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_MODEL', 'AGENTHUB_POLICY', 'LOG_LEVEL']),
+  const config = standInConfig({
+    slackUrl,
+    auth0: { domain: auth0Info.domain, clientId: auth0.clientId, clientSecret: auth0.clientSecret },
+    githubUrl,
+    googleRootUrl: calendar.rootUrl,
+    redisUrl,
+    signingSecret,
+    port: botPort,
+    extra: pick(env, ['GROQ_API_KEY', 'GROQ_BASE_URL', 'GROQ_MODEL', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_MODEL', 'AGENTHUB_POLICY', 'LOG_LEVEL']),
   });
   const deps = createDeps(config, { logger, redis, keys, authorizeUrl: `${authorizeOrigin}/authorize` });
 

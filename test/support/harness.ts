@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Planner } from '../../src/agent/planners/planner.js';
-import { loadConfig } from '../../src/config.js';
 import { createMemoryRedis } from '../../src/demo/memory-redis.js';
+import { standInConfig } from '../../src/demo/stand-in-config.js';
 import { createDeps, type Deps } from '../../src/deps.js';
 import { parsePolicy } from '../../src/policy/policy-file.js';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../src/slack/create-slack-app.js';
@@ -109,22 +106,15 @@ export async function startHarness({
   const logs = createCapturedLogger();
   // Browser links (step-up) must carry the real address, so the port is chosen before the config is read.
   const port = await freePort();
-  const config = loadConfig({
-    SLACK_BOT_TOKEN: 'xoxb-test-bot-token',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: `${slackUrl}/api/`,
-    AUTH0_DOMAIN: auth0Info.domain,
-    AUTH0_CLIENT_ID: auth0.clientId,
-    AUTH0_CLIENT_SECRET: auth0.clientSecret,
-    GITHUB_API_URL: githubUrl,
-    GOOGLE_API_URL: calendar.rootUrl,
-    REDIS_URL: store.url,
-    AGENTHUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    AGENTHUB_AUDIT_ANCHOR_DIR: mkdtempSync(join(tmpdir(), 'agenthub-anchors-')),
-    ...(groqUrl ? { GROQ_API_KEY: 'gsk_testkey0000000000', GROQ_BASE_URL: groqUrl } : {}),
+  const config = standInConfig({
+    slackUrl,
+    auth0: { domain: auth0Info.domain, clientId: auth0.clientId, clientSecret: auth0.clientSecret },
+    githubUrl,
+    googleRootUrl: calendar.rootUrl,
+    redisUrl: store.url,
+    signingSecret: SIGNING_SECRET,
+    port,
+    extra: groqUrl ? { GROQ_API_KEY: 'gsk_testkey0000000000', GROQ_BASE_URL: groqUrl } : {},
   });
   const parsedPolicy = policy ? parsePolicy(policy, 'test-policy.yaml') : undefined;
   // Demo mode sends browsers to the stand-in's plain-http sign-in page.
