@@ -1,7 +1,7 @@
 /**
  * Contract check of the fakes against the real SDKs (@auth0/ai, octokit, ChatGroq, Bolt).
  * If one of these fails after an SDK upgrade, the fake no longer speaks the wire format.
- * Needs NODE_EXTRA_CA_CERTS=src/demo/stand-ins/tls/auth0-test-cert.pem (the Auth0 fake is HTTPS).
+ * Needs NODE_EXTRA_CA_CERTS=test/fixtures/auth0-test-cert.pem (the Auth0 fake is HTTPS).
  */
 import type { AddressInfo } from 'node:net';
 import { MemoryStore } from '@auth0/ai/stores';

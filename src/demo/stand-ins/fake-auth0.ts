@@ -3,7 +3,7 @@
  *
  * @auth0/ai hard-codes `https://${domain}` (auth0.md §5), so this fake serves TLS with the
  * throwaway cert in test/fixtures; the test process trusts it through
- * `NODE_EXTRA_CA_CERTS=src/demo/stand-ins/tls/auth0-test-cert.pem` (read at process start only).
+ * `NODE_EXTRA_CA_CERTS=test/fixtures/auth0-test-cert.pem` (read at process start only).
  *
  * Today it serves the Token Vault refresh-token exchange (auth0.md §4.1). Every minted access
  * token carries a canary (`ghu_CANARY_…`, `ya29.CANARY_…`) and is remembered with its owner, so
@@ -264,7 +264,7 @@ export class FakeAuth0 extends FakeHttpServer<Auth0Request> {
       await this.stop();
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? String(err);
       throw new Error(
-        `FakeAuth0: this process does not trust src/demo/stand-ins/tls/auth0-test-cert.pem (${cause}). Run with NODE_EXTRA_CA_CERTS=src/demo/stand-ins/tls/auth0-test-cert.pem (read at process start).`,
+        `FakeAuth0: this process does not trust test/fixtures/auth0-test-cert.pem (${cause}). Run with NODE_EXTRA_CA_CERTS=test/fixtures/auth0-test-cert.pem (read at process start).`,
       );
     } finally {
       const i = this.requests.findIndex((r) => r.path === PING_PATH);

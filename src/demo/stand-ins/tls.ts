@@ -3,9 +3,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The Auth0 stand-in's throwaway certificate (see tls/README.md). Found from the package root, so
- * the same path works from the sources (tsx, tests) and from the build in dist/, which tsc fills
- * with JavaScript only.
+ * The Auth0 stand-in's throwaway certificate (see test/fixtures/README.md): loopback-only, it
+ * protects nothing, and lives with the test fixtures so no key sits beside production code. Found
+ * from the package root, so the path works from the sources (tsx, tests) and from dist/.
  */
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -17,6 +17,6 @@ function packageRoot(): string {
   return dir;
 }
 
-const TLS_DIR = join(packageRoot(), 'src', 'demo', 'stand-ins', 'tls');
+const TLS_DIR = join(packageRoot(), 'test', 'fixtures');
 export const STAND_IN_CERT_PATH = join(TLS_DIR, 'auth0-test-cert.pem');
 export const STAND_IN_KEY_PATH = join(TLS_DIR, 'auth0-test-key.pem');

@@ -1,7 +1,7 @@
 /**
  * The calendar agent end to end below the planner: executor → Token Vault (@auth0/ai against the
  * Auth0 fake) → calendarBinding's client → the Google Calendar fake. Needs
- * NODE_EXTRA_CA_CERTS=src/demo/stand-ins/tls/auth0-test-cert.pem (the Auth0 fake is HTTPS), as `npm test` sets.
+ * NODE_EXTRA_CA_CERTS=test/fixtures/auth0-test-cert.pem (the Auth0 fake is HTTPS), as `npm test` sets.
  */
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
