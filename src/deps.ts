@@ -3,6 +3,7 @@ import { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createOrchestratorGraph, type OrchestratorDeps } from './agent/graph.js';
+import { createLiveRuns, interruptedRunText } from './agent/live-runs.js';
 import { createPlanner } from './agent/planners/create-planner.js';
 import type { Planner } from './agent/planners/planner.js';
 import { type AgentRunner, createAgentRunner } from './agent/runner.js';
@@ -190,7 +191,15 @@ export function createDeps(
     approvalTtlMs: () => policy.approvals.expiresInMinutes * 60_000,
   };
   const graph = createOrchestratorGraph({ ...graphDeps, checkpointer: new RedisCheckpointSaver({ redis, keys, ttlSeconds: CHECKPOINT_TTL_SECONDS }) });
-  const runner = createAgentRunner({ graph, redis, keys, logger });
+  const liveRuns = createLiveRuns({
+    redis,
+    keys,
+    logger,
+    report: async (run) => {
+      await slackClient.chat.postMessage({ channel: run.channel, thread_ts: run.threadTs, text: interruptedRunText(run) });
+    },
+  });
+  const runner = createAgentRunner({ graph, redis, keys, logger, liveRuns });
   const replies = createLongReplies({ redis, keys, planner: planner.name });
 
   const oidc = createOidcClient({
@@ -380,6 +389,8 @@ export function createDeps(
       revocationFeed.catch((err) => logger.warn({ err }, 'could not subscribe to revocations; the per-call check still applies'));
       sweeper = setInterval(() => {
         flow.sweepExpired().catch((err) => logger.warn({ err }, 'approval expiry sweep failed'));
+        // Runs whose process died (their lease ran out) are reported in their thread by whichever process claims them.
+        liveRuns.sweep().catch((err) => logger.warn({ err }, 'interrupted-run sweep failed'));
       }, EXPIRY_SWEEP_MS);
       sweeper.unref();
       checkpointing = anchors.startCheckpointing(ANCHOR_INTERVAL_MS);
@@ -399,6 +410,7 @@ export function createDeps(
     },
     async close() {
       if (sweeper) clearInterval(sweeper);
+      liveRuns.stop();
       await revocationFeed?.then((f) => f.close()).catch(() => undefined);
       if (retentionTimer) clearInterval(retentionTimer);
       if (revokeRetry) clearInterval(revokeRetry);

@@ -7,6 +7,7 @@ import type { SlackIdentity } from '../identity.js';
 import type { Keys } from '../store/keys.js';
 import { acquireLock, type Lock } from '../store/lock.js';
 import type { OrchestratorGraph } from './graph.js';
+import type { LiveRuns } from './live-runs.js';
 import type { ApprovalInterrupt } from './nodes/act.js';
 import type { AgentStateType } from './state.js';
 import { ProgressCallbackHandler, type TurnProgress } from './turn-progress.js';
@@ -51,18 +52,22 @@ export function createAgentRunner({
   keys,
   logger,
   turnTimeoutMs = 120_000,
+  liveRuns,
 }: {
   graph: OrchestratorGraph;
   redis: Redis;
   keys: Keys;
   logger: Logger;
   turnTimeoutMs?: number;
+  /** Leases that let another process report this turn if this process dies mid-run. */
+  liveRuns?: LiveRuns;
 }): AgentRunner {
+  const lockKeyFor = (threadId: string) => keys.key('lock', 'turn', threadId);
   /** Two turns on one thread at once would race on its checkpoint; one runs at a time. */
   const lockThread = async (threadId: string, waitMs: number): Promise<Lock | undefined> => {
     const deadline = Date.now() + waitMs;
     for (;;) {
-      const lock = await acquireLock(redis, keys.key('lock', 'turn', threadId), turnTimeoutMs);
+      const lock = await acquireLock(redis, lockKeyFor(threadId), turnTimeoutMs);
       if (lock || Date.now() >= deadline) return lock;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -73,12 +78,21 @@ export function createAgentRunner({
     const log = logger.child({ thread: threadId });
     const lock = await lockThread(threadId, waitForLockMs);
     if (!lock) return { status: 'busy', text: "I'm still working on your previous request in this thread. I'll answer it first; ask again after that." };
+    const live = liveRuns?.begin(thread, lockKeyFor(threadId));
+    const steps: TurnProgress | undefined = live && {
+      step: (d) => {
+        live.step(d);
+        progress?.step(d);
+      },
+      token: (t) => progress?.token(t),
+    };
+    const onProgress = steps ?? progress;
     try {
       const final = (await graph.invoke(input as Parameters<OrchestratorGraph['invoke']>[0], {
         configurable: { thread_id: threadId, who: thread.who, channel: thread.channel, threadTs: thread.threadTs, auditCause: thread.auditCause },
         recursionLimit: 60,
         signal: AbortSignal.timeout(turnTimeoutMs),
-        ...(progress ? { callbacks: [new ProgressCallbackHandler(progress)] } : {}),
+        ...(onProgress ? { callbacks: [new ProgressCallbackHandler(onProgress)] } : {}),
       })) as AgentStateType & { __interrupt__?: Array<{ value?: ApprovalInterrupt }> };
       const paused = final.__interrupt__?.find((i) => i.value?.kind === 'approval')?.value;
       if (paused) return { status: 'paused', approvalId: paused.approvalId, text: 'Waiting for approval.' };
@@ -98,6 +112,7 @@ export function createAgentRunner({
       log.error({ err, refId }, 'agent run failed');
       return { status: 'failed', text, refId };
     } finally {
+      await live?.end();
       await lock.release().catch((err) => log.warn({ err }, 'could not release the turn lock; it will expire'));
     }
   }

@@ -30,7 +30,9 @@ export type KeyKind =
   | 'ciba-request'
   | 'ciba-schedule'
   // The audit trail (src/audit): one hash-chained Redis Stream per workspace.
-  | 'audit';
+  | 'audit'
+  // Leases of running turns, so another process can report a run whose process died (src/agent/live-runs.ts).
+  | 'live-run';
 
 export interface Keys {
   readonly prefix: string;

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type * as Auth0Ai from '@auth0/ai';
 import type * as Interrupts from '@auth0/ai/interrupts';
 import type * as Stores from '@auth0/ai/stores';
 import type * as TokenVault from '@auth0/ai/TokenVault';
@@ -14,3 +15,5 @@ export const { TokenVaultAuthorizerBase, getAccessTokenFromTokenVault } = requir
 export const { TokenVaultInterrupt, TokenVaultError, Auth0Interrupt } = require('@auth0/ai/interrupts') as typeof Interrupts;
 export type Store = Stores.Store;
 export type TokenVaultInterruptType = Interrupts.TokenVaultInterrupt;
+export type TokenSet = Auth0Ai.TokenSet;
+export type TokenResponse = Auth0Ai.TokenResponse;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AgentHubError } from '../errors.js';
 import { identityKey, type SlackIdentity } from '../identity.js';
-import { getAccessTokenFromTokenVault, TokenVaultAuthorizerBase, TokenVaultError, TokenVaultInterrupt } from './auth0-ai.js';
+import { getAccessTokenFromTokenVault, type TokenResponse, type TokenSet, TokenVaultAuthorizerBase, TokenVaultError, TokenVaultInterrupt } from './auth0-ai.js';
 import type { LinkedAccountStore } from './linked-accounts.js';
 import type { TokenCache } from './token-cache.js';
 
@@ -83,7 +83,7 @@ export function createTokenVault({ auth0, accounts, cache, serviceNames = {}, be
     const id = `${request.connection}|${request.verifyScopes ? [...request.scopes].sort().join(' ') : ''}|${request.singleUse ? 'once' : 'cached'}`;
     let authorizer = authorizers.get(id);
     if (!authorizer) {
-      authorizer = new TokenVaultAuthorizerBase<[VaultCall]>(auth0, {
+      authorizer = new CheckedTokenVaultAuthorizer(auth0, {
         connection: request.connection,
         scopes: request.verifyScopes ? [...request.scopes] : [],
         credentialsContext: request.singleUse ? 'tool-call' : 'thread',
@@ -145,6 +145,71 @@ export function createTokenVault({ auth0, accounts, cache, serviceNames = {}, be
       return exchanges;
     },
   };
+}
+
+/** Auth0 answers a Token Vault exchange within this long, or the call is refused rather than left hanging. */
+export const EXCHANGE_TIMEOUT_MS = 10_000;
+
+const FEDERATED_EXCHANGE = 'urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token';
+
+/**
+ * @auth0/ai 5.1.1 performs the exchange with a bare fetch: no deadline, and any failure — an Auth0
+ * outage or rate limit too — comes back as "not connected", which sends the person to reconnect
+ * GitHub for nothing. This does the same documented exchange with a deadline, and only a 4xx (no
+ * such connection, refresh token refused) means the person must connect; 5xx, 429 and network
+ * failures say that Auth0 is failing. The SDK still checks the token and its scopes (validateToken).
+ */
+class CheckedTokenVaultAuthorizer extends TokenVaultAuthorizerBase<[VaultCall]> {
+  constructor(
+    private readonly tenant: { domain: string; clientId: string; clientSecret: string },
+    params: ConstructorParameters<typeof TokenVaultAuthorizerBase<[VaultCall]>>[1],
+  ) {
+    super(tenant, params);
+  }
+
+  protected override async getAccessToken(call: VaultCall): Promise<TokenSet> {
+    const subjectToken = await this.getRefreshToken(call);
+    let response: TokenResponse | undefined;
+    if (subjectToken) {
+      const unavailable = (why: string, cause?: unknown) =>
+        new AgentHubError(
+          'upstream_unavailable',
+          `Token Vault exchange for ${call.request.connection} failed: ${why}`,
+          'Auth0 is not answering properly right now, so I could not get a token for this. Nothing was done; try again in a minute.',
+          { cause },
+        );
+      let res: Response;
+      try {
+        res = await fetch(`https://${this.tenant.domain}/oauth/token`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            grant_type: FEDERATED_EXCHANGE,
+            client_id: this.tenant.clientId,
+            client_secret: this.tenant.clientSecret,
+            subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token',
+            subject_token: subjectToken,
+            connection: call.request.connection,
+            requested_token_type: 'http://auth0.com/oauth/token-type/federated-connection-access-token',
+          }),
+          signal: AbortSignal.timeout(EXCHANGE_TIMEOUT_MS),
+        });
+      } catch (err) {
+        throw unavailable((err as Error).name === 'TimeoutError' ? `no answer within ${EXCHANGE_TIMEOUT_MS} ms` : 'network error', err);
+      }
+      if (res.status >= 500 || res.status === 429) throw unavailable(`HTTP ${res.status}`);
+      if (res.ok) response = (await res.json()) as TokenResponse;
+    }
+    // No token (no link, or a 4xx): the SDK raises the "connect this service" interrupt.
+    this.validateToken(response);
+    const tr = response as TokenResponse;
+    return {
+      tokenType: tr.token_type ?? 'Bearer',
+      accessToken: tr.access_token,
+      expiresIn: tr.expires_in,
+      ...(tr.scope ? { scopes: tr.scope.split(' ') } : {}),
+    };
+  }
 }
 
 /** An upstream said the credentials are no good (HTTP 401), whichever client raised it. */

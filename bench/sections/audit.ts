@@ -1,30 +1,28 @@
 /**
- * Audit trail benchmark (a plain script, not a test):
+ * §4 Audit trail (was bench/audit.bench.ts):
  *   1. single-appender append throughput (compare-and-append through the Lua script), 5,000 appends
  *      after 2,000 unmeasured warm-up appends;
  *   2. four appenders on one workspace (separate clients, as separate processes would be), 4 × 1,250;
  *   3. fills a scratch workspace to 100,000 records (pipelined XADD, chain computed here: set-up only);
  *   4. times `verifyWorkspace` over those 100,000 records, and a first checkpoint (full verify + sign).
- * Prints a table, writes bench/results/audit.json, and deletes everything it created.
- *
- * Usage: npx tsx bench/audit.bench.ts    (REDIS_URL, default redis://127.0.0.1:6379)
+ * Deletes everything it created.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createAuditAnchors, createFileAnchorStore } from '../src/audit/anchor.js';
-import { type AuditLog, createAuditLog } from '../src/audit/audit-log.js';
-import { canonicalJson, hashLink } from '../src/audit/chain.js';
-import type { AuditInput, AuditRecord } from '../src/audit/record.js';
-import { deriveAuditKey } from '../src/audit/signing.js';
-import { verifyWorkspace } from '../src/audit/verify.js';
-import { createLogger } from '../src/logger.js';
-import { createKeys } from '../src/store/keys.js';
-import { createRedis, waitForRedis } from '../src/store/redis.js';
+import { join } from 'node:path';
+import { createAuditAnchors, createFileAnchorStore } from '../../src/audit/anchor.js';
+import { type AuditLog, createAuditLog } from '../../src/audit/audit-log.js';
+import { canonicalJson, hashLink } from '../../src/audit/chain.js';
+import type { AuditInput, AuditRecord } from '../../src/audit/record.js';
+import { deriveAuditKey } from '../../src/audit/signing.js';
+import { verifyWorkspace } from '../../src/audit/verify.js';
+import { createLogger } from '../../src/logger.js';
+import { createKeys } from '../../src/store/keys.js';
+import { createRedis, waitForRedis } from '../../src/store/redis.js';
+import { median, percentile } from '../support/stats.js';
+import { REDIS_URL } from '../support/world.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TOTAL = 100_000;
 const SINGLE = 5_000;
 const WRITERS = 4;
@@ -36,7 +34,7 @@ const logger = createLogger({ level: 'silent' });
 const keys = createKeys(`agenthub-bench-${randomBytes(4).toString('hex')}`);
 
 let n = 0;
-function input(teamId: string): AuditInput {
+export function auditInput(teamId: string): AuditInput {
   n++;
   return {
     teamId,
@@ -56,15 +54,12 @@ function input(teamId: string): AuditInput {
   };
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 async function singleAppender(audit: AuditLog, teamId: string) {
   const latencies: number[] = [];
   const started = performance.now();
   for (let i = 0; i < SINGLE; i++) {
     const t = performance.now();
-    await audit.append(input(teamId));
+    await audit.append(auditInput(teamId));
     latencies.push(performance.now() - t);
   }
   const ms = performance.now() - started;
@@ -86,7 +81,7 @@ async function concurrentAppenders(teamId: string) {
     clients.map(async ({ audit }) => {
       for (let i = 0; i < PER_WRITER; i++) {
         const t = performance.now();
-        await audit.append(input(teamId));
+        await audit.append(auditInput(teamId));
         maxMs = Math.max(maxMs, performance.now() - t);
       }
     }),
@@ -99,7 +94,7 @@ async function concurrentAppenders(teamId: string) {
 }
 
 /** Set-up only: extends the chain from its head with pipelined XADDs (no compare-and-append). */
-async function fill(redis: ReturnType<typeof createRedis>, audit: AuditLog, teamId: string, upTo: number) {
+export async function fill(redis: ReturnType<typeof createRedis>, audit: AuditLog, teamId: string, upTo: number) {
   const key = audit.streamKey(teamId);
   let { seq, hash } = await audit.head(teamId);
   let ms = Date.now();
@@ -109,7 +104,7 @@ async function fill(redis: ReturnType<typeof createRedis>, audit: AuditLog, team
     for (let i = 0; i < 1000 && seq < upTo; i++) {
       seq++;
       const id = `${ms}-${seq}`;
-      const { teamId: _t, ...rest } = input(teamId);
+      const { teamId: _t, ...rest } = auditInput(teamId);
       const record = { ...rest, teamId, id, seq, at: new Date(ms).toISOString() } as AuditRecord;
       const canonical = canonicalJson(record);
       const next = hashLink(hash, canonical);
@@ -122,7 +117,9 @@ async function fill(redis: ReturnType<typeof createRedis>, audit: AuditLog, team
   return { records: upTo, ms: performance.now() - started };
 }
 
-async function main() {
+export type Row = [string, string, string];
+
+export async function auditBench(log: (line: string) => void) {
   const redis = createRedis(REDIS_URL, { commandTimeout: 30_000 });
   redis.on('error', () => {});
   const anchorDir = await mkdtemp(join(tmpdir(), 'agenthub-bench-anchors-'));
@@ -134,15 +131,15 @@ async function main() {
     const audit = createAuditLog({ redis, keys, logger, timeoutMs: 10_000 });
 
     // Warm-up (JIT, script cache, connection) on a workspace of its own, not measured.
-    for (let i = 0; i < WARMUP; i++) await audit.append(input('TBENCH-WARMUP'));
-    process.stderr.write(`single appender, ${SINGLE} appends…\n`);
+    for (let i = 0; i < WARMUP; i++) await audit.append(auditInput('TBENCH-WARMUP'));
+    log(`single appender, ${SINGLE} appends…`);
     const single = await singleAppender(audit, 'TBENCH');
-    process.stderr.write(`${WRITERS} appenders × ${PER_WRITER}…\n`);
+    log(`${WRITERS} appenders × ${PER_WRITER}…`);
     const concurrent = await concurrentAppenders('TBENCH-CONCURRENT');
-    process.stderr.write(`filling to ${TOTAL}…\n`);
+    log(`filling to ${TOTAL}…`);
     const filled = await fill(redis, audit, 'TBENCH', TOTAL);
 
-    process.stderr.write(`verifying ${TOTAL} records × ${VERIFY_RUNS}…\n`);
+    log(`verifying ${TOTAL} records × ${VERIFY_RUNS}…`);
     const verifyMs: number[] = [];
     for (let i = 0; i < VERIFY_RUNS; i++) {
       const verdict = await verifyWorkspace(audit, undefined, 'TBENCH');
@@ -155,7 +152,7 @@ async function main() {
     let t = performance.now();
     await anchors.checkpoint('TBENCH');
     const firstCheckpointMs = performance.now() - t;
-    await audit.append(input('TBENCH'));
+    await audit.append(auditInput('TBENCH'));
     t = performance.now();
     await anchors.checkpoint('TBENCH');
     const incrementalCheckpointMs = performance.now() - t;
@@ -163,7 +160,7 @@ async function main() {
     if (!anchored.ok) throw new Error('the anchored benchmark chain did not verify');
 
     const verify = { records: TOTAL, runs: VERIFY_RUNS, medianMs: median(verifyMs), recordsPerSecond: (TOTAL / median(verifyMs)) * 1000 };
-    const rows: Array<[string, string, string]> = [
+    const rows: Row[] = [
       [
         `append, 1 appender (${SINGLE})`,
         `${Math.round(single.perSecond).toLocaleString('en-US')} appends/s`,
@@ -183,31 +180,17 @@ async function main() {
       ['next checkpoint (1 new record)', `${incrementalCheckpointMs.toFixed(1)} ms`, ''],
       [`set-up fill (pipelined, no CAS)`, `${Math.round(((filled.records - SINGLE) / filled.ms) * 1000).toLocaleString('en-US')} records/s`, ''],
     ];
-    const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-    const line = (r: [string, string, string]) => `${r[0].padEnd(widths[0]!)}  ${r[1].padStart(widths[1]!)}  ${r[2]}`.trimEnd();
-    process.stdout.write(`\nAudit trail on Redis ${redisVersion} (appendonly ${aof}), Node ${process.version}\n\n${rows.map(line).join('\n')}\n\n`);
-
     const results = {
-      date: new Date().toISOString(),
-      node: process.version,
       redis: { version: redisVersion, appendonly: aof },
       append: { single, concurrent },
       verify,
       checkpoint: { firstMs: firstCheckpointMs, incrementalMs: incrementalCheckpointMs },
       fill: filled,
     };
-    const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'audit.json');
-    await mkdir(dirname(out), { recursive: true });
-    await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
-    process.stdout.write(`wrote ${out}\n`);
+    return { results, rows };
   } finally {
     for (const teamId of ['TBENCH', 'TBENCH-CONCURRENT', 'TBENCH-WARMUP']) await redis.del(keys.key('audit', teamId)).catch(() => {});
     await rm(anchorDir, { recursive: true, force: true });
     redis.disconnect();
   }
 }
-
-main().catch((err) => {
-  process.stderr.write(`audit bench failed: ${(err as Error).message}\n`);
-  process.exitCode = 1;
-});

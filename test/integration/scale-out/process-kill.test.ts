@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BotFleet, startBotProcesses } from '../../support/bot-processes.js';
+import { cardFor, click, mention, mentionInThread, messageText, threadSays } from '../../support/slack-user.js';
+import { FLEET_POLICY, settle } from './fleet-policy.js';
+
+describe('a bot process killed in the middle of a run', () => {
+  let fleet: BotFleet;
+  beforeAll(async () => {
+    fleet = await startBotProcesses({ count: 3, policy: FLEET_POLICY });
+    fleet.github.seedDemo('octo-dev');
+  }, 60_000);
+  afterAll(async () => fleet?.close());
+
+  const featurePull = (title: string) => fleet.github.addPull('acme', 'widgets', { title, author: 'alice-gh', base: 'feature/rate-limit' });
+  const mergeCalls = (pr: number) => fleet.github.requests.filter((r) => r.method === 'PUT' && r.path === `/repos/acme/widgets/pulls/${pr}/merge`);
+
+  it('killed while the run waits for approval: the click lands on another process, which resumes the run and merges once', async () => {
+    await fleet.linkUser('U0KILLA');
+    const pr = featurePull('Retry widget writes');
+    const h = fleet.asHarness();
+    const servedBefore = fleet.proxied.length;
+    const { progressTs } = await mention(h, 'U0KILLA', `merge PR #${pr} in acme/widgets`);
+    await threadSays(h, progressTs, /Waiting for <@U0KILLA>/, 15_000);
+    const card = await cardFor(h, 'U0KILLA');
+    const requester = fleet.proxied[servedBefore]!.backend;
+    await fleet.processes.find((p) => p.index === requester)!.kill('SIGKILL');
+
+    const clickedAt = fleet.proxied.length;
+    expect((await click(h, card, 'Approve', 'U0KILLA')).status).toBe(200);
+    expect(fleet.proxied[clickedAt]?.backend).not.toBe(requester);
+    await threadSays(h, progressTs, /Merged/, 15_000);
+    await settle(1000);
+    expect(fleet.github.merges.filter((m) => m.number === pr)).toHaveLength(1);
+    expect(mergeCalls(pr)).toHaveLength(1);
+
+    // The orchestrator restarts it; the new process joins the rotation.
+    const restartAt = Date.now();
+    await fleet.startProcess();
+    console.log(`[scale-out] a restarted bot process answered /healthz after ${Date.now() - restartAt} ms`);
+  });
+
+  it('killed while its merge is in flight: the thread is told what may have happened, and nothing is merged twice', async () => {
+    await fleet.linkUser('U0KILLB');
+    const pr = featurePull('Cache widget prices');
+    const h = fleet.asHarness();
+    const { ts, progressTs } = await mention(h, 'U0KILLB', `merge PR #${pr} in acme/widgets`);
+    await threadSays(h, progressTs, /Waiting for <@U0KILLB>/, 15_000);
+    const card = await cardFor(h, 'U0KILLB');
+    // GitHub takes its time answering the merge; the process that sent it dies meanwhile.
+    fleet.github.once((r) => r.method === 'PUT' && r.path === `/repos/acme/widgets/pulls/${pr}/merge`, {
+      delayMs: 5000,
+      body: { sha: 'a'.repeat(40), merged: true, message: 'Pull Request successfully merged' },
+    });
+    const clickedAt = fleet.proxied.length;
+    expect((await click(h, card, 'Approve', 'U0KILLB')).status).toBe(200);
+    const runner = fleet.proxied[clickedAt]!.backend;
+    await fleet.github.waitFor((r) => r.method === 'PUT' && r.path === `/repos/acme/widgets/pulls/${pr}/merge`, 15_000);
+    await fleet.processes.find((p) => p.index === runner)!.kill('SIGKILL');
+
+    const killedAt = Date.now();
+    // Not lost silently: the thread is told the request was interrupted, during what, and that it may have happened.
+    const notice = await fleet.slack.waitFor((c) => c.api === 'chat.postMessage' && c.params.thread_ts === ts && /interrupted/.test(messageText(c)), 30_000);
+    const said = messageText(notice);
+    expect(said).toMatch(new RegExp(`merge pull request #${pr} in acme/widgets`));
+    expect(said).toMatch(/may have happened or not/);
+    expect(fleet.slack.callsTo('chat.postMessage').filter((c) => c.params.thread_ts === ts && /interrupted/.test(messageText(c)))).toHaveLength(1);
+    // A new request in the thread is served, not refused as "still working".
+    const next = await mentionInThread(h, 'U0KILLB', ts, `show PR #${pr} in acme/widgets`);
+    const answer = await threadSays(h, next.progressTs, /Cache widget prices/, 15_000);
+    expect(answer).not.toMatch(/still working/);
+    await settle(1000);
+    expect(mergeCalls(pr)).toHaveLength(1);
+    console.log(`[scale-out] killed mid-merge: the thread was told ${notice.at - killedAt} ms after the kill`);
+  }, 60_000);
+});
