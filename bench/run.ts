@@ -85,6 +85,9 @@ async function main() {
     table('1. Ack latency (open loop; latency from scheduled send to response) and throughput: full app vs bare Bolt', ackRows(ack.rows)),
     table('2. Gate + vault per tool call (warm token cache, no-op client)', [
       ['executor.target + gate.check + executor.run', lat(overhead.guarded), `direct client call ${lat(overhead.direct)}`],
+      ['  of which executor.target (vault.withToken)', lat(overhead.parts.target), ''],
+      ['  of which gate.check', lat(overhead.parts.gate), ''],
+      ['  of which executor.run (vault.withToken)', lat(overhead.parts.run), ''],
       ['Token Vault exchanges per 1,000 calls, 1 user', String(overhead.exchangesPer1000Calls), 'counted at the Auth0 stand-in'],
     ]),
     table('3. End to end (scripted model, stand-ins)', [
@@ -93,7 +96,8 @@ async function main() {
     ]),
     table('4. Audit trail and App Home', [
       ...audit.rows,
-      [`App Home publish, ${home.records.toLocaleString('en-US')} records`, lat(home.withTrail), `empty trail ${lat(home.emptyTrail)}`],
+      [`App Home, ${home.records.toLocaleString('en-US')} records, owns 1/7`, lat(home.ownsSeventh), `empty workspace ${lat(home.emptyWorkspace)}`],
+      [`App Home, ${home.records.toLocaleString('en-US')} records, owns none`, lat(home.ownsNone), 'the filter reads the whole trail'],
     ]),
     table('5. Memory of the full app process (after GC, work settled)', [
       ['idle RSS', `${memory.idleRssMb} MB`, ''],

@@ -19,7 +19,7 @@ const textOf = (c: SlackCall) => JSON.stringify([c.params.text, c.params.blocks 
 async function mention(w: World, text: string): Promise<string> {
   const delivery = appMention({ text: `<@UBOT> ${text}`, user: USER, channel: 'C0001' });
   const ts = (delivery.event as { ts: string }).ts;
-  const res = await postEvent(w.eventsUrl, SIGNING_SECRET, delivery);
+  const res = await postEvent(w.bot.eventsUrl, SIGNING_SECRET, delivery);
   if (res.status !== 200) throw new Error(`the mention got HTTP ${res.status}`);
   const progress = await w.slack.waitFor((c) => c.api === 'chat.postMessage' && c.params.thread_ts === ts, 10_000);
   return (progress.responseBody as { ts: string }).ts;

@@ -12,6 +12,7 @@ import { type LatencySummary, round, summarize } from '../support/stats.js';
 import { startWorld, TEAM } from '../support/world.js';
 
 const CALLS = 1000;
+const MEASURED = 5000;
 const WARMUP = 500;
 
 /** A client that does nothing, so what is timed is AgentHub's own path around it. */
@@ -40,6 +41,8 @@ const nobody: PeopleDirectory = {
 export interface OverheadResult {
   direct: LatencySummary;
   guarded: LatencySummary;
+  /** The guarded call's parts: what each costs. */
+  parts: { target: LatencySummary; gate: LatencySummary; run: LatencySummary };
   guardedP99Under1ms: boolean;
   exchangesPer1000Calls: number;
 }
@@ -52,42 +55,55 @@ export async function overheadBench(): Promise<OverheadResult> {
     const executor = createToolExecutor({
       tools: [noopTool],
       services: { github: { kind: 'vault', connection: 'github', verifyScopes: false, readScopes: ['repo'], createClient: () => noopClient } },
-      vault: world.deps.vault,
+      vault: world.bot.deps.vault,
       people: nobody,
       logger: createLogger({ level: 'silent' }),
     });
     const args = { repo: 'acme/widgets' };
     let n = 0;
+    const parts = { target: [] as number[], gate: [] as number[], run: [] as number[] };
     const guardedCall = async () => {
       const call = { tool: noopTool, args };
+      const t0 = performance.now();
       const target = await executor.target(call, who);
       if (!target.ok) throw new Error(`target failed: ${target.message}`);
-      const decision = await world.deps.gate.check({ who, tool: noopTool, args, target: target.value, requestId: `bench-${++n}` });
+      const t1 = performance.now();
+      const decision = await world.bot.deps.gate.check({ who, tool: noopTool, args, target: target.value, requestId: `bench-${++n}` });
       if (decision.outcome !== 'allow') throw new Error(`the gate said ${decision.outcome}`);
+      const t2 = performance.now();
       const ran = await executor.run(call, who, target.value);
       if (!ran.ok) throw new Error(`run failed: ${ran.message}`);
+      parts.target.push(t1 - t0);
+      parts.gate.push(t2 - t1);
+      parts.run.push(performance.now() - t2);
     };
     const directCall = async () => {
       await noopTool.run(args, noopClient, { who, people: nobody, now: () => new Date() });
     };
     const exchangesBefore = world.auth0.exchangeCount;
-    const time = async (fn: () => Promise<void>) => {
+    const time = async (fn: () => Promise<void>, calls: number) => {
       const samples: number[] = [];
-      for (let i = 0; i < CALLS; i++) {
+      for (let i = 0; i < calls; i++) {
         const t = performance.now();
         await fn();
         samples.push(performance.now() - t);
       }
       return summarize(samples);
     };
-    // The first guarded call from a cold cache pays the one exchange; the count covers it.
-    const counted = await time(guardedCall);
+    // The first guarded call from a cold cache pays the one exchange; the count covers it. These calls also warm up.
+    await time(guardedCall, CALLS);
     const exchangesPer1000Calls = world.auth0.exchangeCount - exchangesBefore;
     for (let i = 0; i < WARMUP; i++) await directCall();
-    const direct = await time(directCall);
-    const guarded = await time(guardedCall);
-    void counted;
-    return { direct, guarded, guardedP99Under1ms: guarded.p99 < 1, exchangesPer1000Calls };
+    const direct = await time(directCall, MEASURED);
+    for (const samples of Object.values(parts)) samples.length = 0;
+    const guarded = await time(guardedCall, MEASURED);
+    return {
+      direct,
+      guarded,
+      parts: { target: summarize(parts.target), gate: summarize(parts.gate), run: summarize(parts.run) },
+      guardedP99Under1ms: guarded.p99 < 1,
+      exchangesPer1000Calls,
+    };
   } finally {
     await world.close();
   }

@@ -1,61 +1,61 @@
-/** Starts bench/targets/slack-target.ts as a child process and talks to it over IPC. */
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { STAND_IN_CERT_PATH } from '../../src/demo/stand-ins/tls.js';
-import type { TargetKind, TargetReady } from '../targets/slack-target.js';
+/**
+ * The app under load as child processes: `bare` is one process (a bare Bolt app); `full` is the
+ * bot in one process and the stand-ins it calls in another.
+ */
+import type { StandInsReady } from '../targets/stand-ins-process.js';
+import { type Child, startChild } from './child.js';
+import type { StandInUser } from './world.js';
 
-const SCRIPT = fileURLToPath(new URL('../targets/slack-target.ts', import.meta.url));
+export type TargetKind = 'full' | 'bare';
 
-export interface TargetProcess extends TargetReady {
-  pid: number;
+const BOT = new URL('../targets/bot-process.ts', import.meta.url);
+const STAND_INS = new URL('../targets/stand-ins-process.ts', import.meta.url);
+const USER = 'U0BENCH';
+
+export interface TargetProcess {
+  eventsUrl: string;
+  responseUrl: string;
+  /** A linked Slack user (GitHub connected), for mentions. */
+  user: string;
+  /** The bot process's RSS and heap after a GC. */
   memory(): Promise<{ rss: number; heapUsed: number }>;
-  /** Waits until the app's outbound calls (Slack, Auth0, GitHub stand-ins) stop: the work after the acks is done. */
+  /** Waits until the bot's outbound calls stop (no new stand-in requests for 1 s): the work after the acks is done. */
   settle(maxMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startTarget(kind: TargetKind): Promise<TargetProcess> {
-  const child = fork(SCRIPT, [kind], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: STAND_IN_CERT_PATH },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const waiting = new Map<number, (m: Record<string, unknown>) => void>();
-  let ids = 0;
-  const ready = await new Promise<TargetReady>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the ${kind} app process exited (${code}) before it was ready`)));
-    child.on('message', (m: Record<string, unknown>) => {
-      if (m.type === 'ready') resolve(m as unknown as TargetReady);
-      else waiting.get(m.id as number)?.(m);
-    });
-  });
-  const ask = (type: string) =>
-    new Promise<Record<string, unknown>>((resolve) => {
-      const id = ++ids;
-      waiting.set(id, resolve);
-      child.send({ id, type });
-    });
+  let standIns: Child<StandInsReady> | undefined;
+  let bot: Child<{ eventsUrl: string }>;
+  if (kind === 'full') {
+    standIns = await startChild<StandInsReady>(STAND_INS);
+    bot = await startChild(BOT, ['full', JSON.stringify(standIns.ready.info)]);
+    await bot.ask('link', [USER, await standIns.ask<StandInUser>('addUser')]);
+  } else {
+    bot = await startChild(BOT, ['bare']);
+  }
   return {
-    ...ready,
-    pid: child.pid!,
+    eventsUrl: bot.ready.eventsUrl,
+    responseUrl: standIns?.ready.responseUrl ?? 'http://127.0.0.1:9/unused',
+    user: USER,
     async memory() {
-      const m = await ask('memory');
-      return { rss: m.rss as number, heapUsed: m.heapUsed as number };
+      await standIns?.ask('forget');
+      return bot.ask('memory');
     },
     async settle(maxMs = 60_000) {
+      if (!standIns) return;
       const until = Date.now() + maxMs;
       let last = -1;
       for (;;) {
-        const now = (await ask('activity')).activity as number;
+        const now = await standIns.ask<number>('activity');
         if (now === last || Date.now() > until) return;
         last = now;
         await new Promise((r) => setTimeout(r, 1000));
       }
     },
     async stop() {
-      const exited = new Promise((r) => child.once('exit', r));
-      await ask('stop');
-      await exited;
+      await bot.stop();
+      await standIns?.stop();
     },
   };
 }

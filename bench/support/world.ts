@@ -1,10 +1,11 @@
 /**
  * The whole bot wired as in production (real Bolt app over HTTP, real Redis, createDeps) against the
  * local stand-ins, for benchmarks. It mirrors test/support/harness.ts, which cannot be used here: it
- * takes its Redis from vitest's `inject`.
+ * takes its Redis from vitest's `inject`. The stand-ins and the bot are separate halves so the load
+ * benchmarks can run them in separate processes (the stand-ins' CPU is not the bot's).
  */
 import { randomBytes } from 'node:crypto';
-import type { Planner } from '../../src/agent/planners/planner.js';
+import type { Redis } from 'ioredis';
 import { standInConfig } from '../../src/demo/stand-in-config.js';
 import { installCiba } from '../../src/demo/stand-ins/auth0-ciba.js';
 import { installMyAccount } from '../../src/demo/stand-ins/auth0-my-account.js';
@@ -37,25 +38,40 @@ rules:
     reason: "Reading the demo repositories is pre-authorised"
 `;
 
-export interface World {
-  eventsUrl: string;
-  baseUrl: string;
+/** Where the stand-ins listen: plain data, so it can cross a process boundary. */
+export interface StandInInfo {
+  slackUrl: string;
+  auth0: { domain: string; clientId: string; clientSecret: string };
+  githubUrl: string;
+  googleRootUrl: string;
+  groqUrl?: string;
+  botId: string;
+  botUserId: string;
+}
+
+/** An Auth0 user with GitHub connected, to link a Slack user to. */
+export interface StandInUser {
+  sub: string;
+  refreshToken: string;
+}
+
+export interface StandIns {
+  info: StandInInfo;
   slack: FakeSlack;
   auth0: FakeAuth0;
   github: FakeGitHub;
   groq?: FakeGroq;
   oidc: OidcFake;
-  deps: Deps;
-  app: SlackApp;
-  keys: Keys;
-  /** Links a Slack user to an Auth0 user with GitHub connected (the real encrypted store). */
-  linkUser(userId: string): Promise<{ sub: string }>;
+  /** Adds an Auth0 user whose GitHub is connected; GitHub accepts the tokens Token Vault mints for them. */
+  addUser(): StandInUser;
+  /** Every request any stand-in received so far (survives `forgetRecordings`). */
+  activity(): number;
   /** Forgets what the stand-ins recorded (they keep every request; long runs would grow without it). */
   forgetRecordings(): void;
   close(): Promise<void>;
 }
 
-export async function startWorld({ groq = false, planner }: { groq?: boolean; planner?: Planner } = {}): Promise<World> {
+export async function startStandIns({ groq = false }: { groq?: boolean } = {}): Promise<StandIns> {
   const slack = new FakeSlack({ teamId: TEAM });
   const auth0 = new FakeAuth0();
   const github = new FakeGitHub();
@@ -65,64 +81,122 @@ export async function startWorld({ groq = false, planner }: { groq?: boolean; pl
   const oidc = await installOidc(auth0, {});
   installCiba(auth0, { interval: 1 });
   installMyAccount(auth0, { interactive: false });
+  github.seedDemo('octo-dev');
+  let activity = 0;
+  for (const s of [slack, auth0, github, calendar]) s.onRecord(() => activity++);
+  let users = 0;
+  return {
+    info: {
+      slackUrl,
+      auth0: { domain: auth0Info.domain, clientId: auth0.clientId, clientSecret: auth0.clientSecret },
+      githubUrl,
+      googleRootUrl: calendar.rootUrl,
+      ...(groqUrl ? { groqUrl } : {}),
+      botId: slack.botId,
+      botUserId: slack.botUserId,
+    },
+    slack,
+    auth0,
+    github,
+    groq: groqFake,
+    oidc,
+    addUser() {
+      const sub = `github|${2000 + ++users}`;
+      const refreshToken = `v1.MRrt-bench-refresh-${randomBytes(12).toString('hex')}`;
+      auth0.addUser({ sub, refreshToken, connections: { github: { scope: '' } } });
+      auth0.onTokenIssued((t) => {
+        if (t.sub === sub && t.connection === 'github') github.acceptToken(t.token, 'octo-dev');
+      });
+      return { sub, refreshToken };
+    },
+    activity: () => activity,
+    forgetRecordings() {
+      for (const s of [slack, auth0, github, calendar, groqFake]) s?.resetRequests();
+    },
+    async close() {
+      await Promise.all([slack.stop(), auth0.stop(), github.stop(), calendar.stop(), groqFake?.stop()]);
+    },
+  };
+}
+
+export interface Bot {
+  eventsUrl: string;
+  deps: Deps;
+  app: SlackApp;
+  keys: Keys;
+  redis: Redis;
+  /** Links a Slack user to an Auth0 user (through the real encrypted store). */
+  link(userId: string, user: StandInUser): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The real bot (createDeps + createSlackApp on Redis under a fresh key prefix) for these stand-ins. */
+export async function startBot(info: StandInInfo): Promise<Bot> {
   const redis = createRedis(REDIS_URL);
   await waitForRedis(redis);
   const keys = createKeys(`agenthub-bench-${randomBytes(4).toString('hex')}`);
   const logger = createLogger({ level: 'silent' });
   const port = await freePort();
   const config = standInConfig({
-    slackUrl,
-    auth0: { domain: auth0Info.domain, clientId: auth0.clientId, clientSecret: auth0.clientSecret },
-    githubUrl,
-    googleRootUrl: calendar.rootUrl,
+    slackUrl: info.slackUrl,
+    auth0: info.auth0,
+    githubUrl: info.githubUrl,
+    googleRootUrl: info.googleRootUrl,
     redisUrl: REDIS_URL,
     signingSecret: SIGNING_SECRET,
     port,
-    extra: groqUrl ? { GROQ_API_KEY: 'gsk_benchkey0000000000', GROQ_BASE_URL: groqUrl } : {},
+    extra: info.groqUrl ? { GROQ_API_KEY: 'gsk_benchkey0000000000', GROQ_BASE_URL: info.groqUrl } : {},
   });
   const policy = parsePolicy(READS_ALLOWED_POLICY, 'bench-policy.yaml');
-  const deps = createDeps(config, { logger, redis, keys, planner, policy });
-  const app = createSlackApp({ slack: config.slack, http: config.http, deps, logger, botIdentity: { botId: slack.botId, botUserId: slack.botUserId } });
+  const deps = createDeps(config, { logger, redis, keys, policy });
+  const app = createSlackApp({ slack: config.slack, http: config.http, deps, logger, botIdentity: { botId: info.botId, botUserId: info.botUserId } });
   await app.start();
   deps.startBackground();
-  github.seedDemo('octo-dev');
-  let linked = 0;
   return {
     eventsUrl: `http://127.0.0.1:${port}${SLACK_EVENTS_PATH}`,
-    baseUrl: `http://127.0.0.1:${port}`,
-    slack,
-    auth0,
-    github,
-    groq: groqFake,
-    oidc,
     deps,
     app,
     keys,
-    async linkUser(userId) {
-      const sub = `github|${2000 + ++linked}`;
-      const refreshToken = `v1.MRrt-bench-refresh-${randomBytes(12).toString('hex')}`;
-      auth0.addUser({ sub, refreshToken, connections: { github: { scope: '' } } });
-      auth0.onTokenIssued((t) => {
-        if (t.sub === sub && t.connection === 'github') github.acceptToken(t.token, 'octo-dev');
-      });
-      await deps.accounts.link({ teamId: TEAM, userId }, { auth0Sub: sub, refreshToken });
-      return { sub };
-    },
-    forgetRecordings() {
-      for (const s of [slack, auth0, github, calendar, groqFake]) s?.resetRequests();
+    redis,
+    async link(userId, user) {
+      await deps.accounts.link({ teamId: TEAM, userId }, { auth0Sub: user.sub, refreshToken: user.refreshToken });
     },
     async close() {
       await app.stop().catch(() => {});
       await deps.close();
-      await Promise.all([slack.stop(), auth0.stop(), github.stop(), calendar.stop(), groqFake?.stop()]);
       await deleteByPattern(redis, `${keys.prefix}:*`);
       redis.disconnect();
     },
   };
 }
 
+export interface World extends StandIns {
+  bot: Bot;
+  /** Links a Slack user to a new Auth0 user with GitHub connected. */
+  linkUser(userId: string): Promise<StandInUser>;
+}
+
+/** Stand-ins and bot in this process: for the sequential benchmarks that drive the bot one request at a time. */
+export async function startWorld({ groq = false }: { groq?: boolean } = {}): Promise<World> {
+  const standIns = await startStandIns({ groq });
+  const bot = await startBot(standIns.info);
+  return {
+    ...standIns,
+    bot,
+    async linkUser(userId) {
+      const user = standIns.addUser();
+      await bot.link(userId, user);
+      return user;
+    },
+    async close() {
+      await bot.close();
+      await standIns.close();
+    },
+  };
+}
+
 /** Deletes every key matching `pattern` (the run's own prefix). */
-export async function deleteByPattern(redis: ReturnType<typeof createRedis>, pattern: string): Promise<void> {
+export async function deleteByPattern(redis: Redis, pattern: string): Promise<void> {
   let cursor = '0';
   do {
     const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);

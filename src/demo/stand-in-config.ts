@@ -19,11 +19,12 @@ export interface StandInWorld {
 }
 
 /**
- * The bot's configuration for a world of local stand-ins, read through the real config loader.
- * Demo mode and the test harness wire the same world the same way; only the secrets are fresh.
+ * The environment of a bot in a world of local stand-ins, exactly as an operator would set it.
+ * Demo mode, the test harness and the multi-process tests wire the same world the same way; only the
+ * secrets are fresh. `publicUrl` defaults to the bot's own address (a load balancer's otherwise).
  */
-export function standInConfig(w: StandInWorld): Config {
-  return loadConfig({
+export function standInEnv(w: StandInWorld & { publicUrl?: string }): Record<string, string> {
+  return {
     SLACK_BOT_TOKEN: 'xoxb-stand-in-bot-token',
     SLACK_SIGNING_SECRET: w.signingSecret,
     SLACK_API_URL: `${w.slackUrl}/api/`,
@@ -36,8 +37,13 @@ export function standInConfig(w: StandInWorld): Config {
     AGENTHUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     PORT: String(w.port),
     HOST: '127.0.0.1',
-    PUBLIC_URL: `http://127.0.0.1:${w.port}`,
+    PUBLIC_URL: w.publicUrl ?? `http://127.0.0.1:${w.port}`,
     AGENTHUB_AUDIT_ANCHOR_DIR: mkdtempSync(join(tmpdir(), 'agenthub-anchors-')),
     ...w.extra,
-  });
+  };
+}
+
+/** The bot's configuration for a world of local stand-ins, read through the real config loader. */
+export function standInConfig(w: StandInWorld): Config {
+  return loadConfig(standInEnv(w));
 }

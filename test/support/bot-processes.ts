@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
+import { standInEnv } from '../../src/demo/stand-in-config.js';
 import { createDeps, type Deps } from '../../src/deps.js';
 import { SLACK_EVENTS_PATH } from '../../src/slack/create-slack-app.js';
 import { createRedis, waitForRedis } from '../../src/store/redis.js';
@@ -86,24 +87,20 @@ export async function startBotProcesses({ count, policy }: { count: number; poli
   }
   const proxyPort = await freePort();
   const env: Record<string, string> = {
+    ...standInEnv({
+      slackUrl,
+      auth0: { domain: auth0Info.domain, clientId: auth0.clientId, clientSecret: auth0.clientSecret },
+      githubUrl,
+      googleRootUrl: calendar.rootUrl,
+      redisUrl: redisServer.url,
+      signingSecret: SIGNING_SECRET,
+      port: 0,
+      // Browser links (step-up, sign-in) point at the load balancer, not at one process.
+      publicUrl: `http://127.0.0.1:${proxyPort}`,
+      extra: { AGENTHUB_AUDIT_ANCHOR_DIR: join(workDir, 'anchors'), LOG_LEVEL: 'warn', ...extra },
+    }),
     AGENTHUB_MODE: 'production',
-    SLACK_BOT_TOKEN: 'xoxb-stand-in-bot-token',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: `${slackUrl}/api/`,
-    AUTH0_DOMAIN: auth0Info.domain,
-    AUTH0_CLIENT_ID: auth0.clientId,
-    AUTH0_CLIENT_SECRET: auth0.clientSecret,
-    GITHUB_API_URL: githubUrl,
-    GOOGLE_API_URL: calendar.rootUrl,
-    REDIS_URL: redisServer.url,
     AGENTHUB_REDIS_PREFIX: 'agenthub',
-    AGENTHUB_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    HOST: '127.0.0.1',
-    // Browser links (step-up, sign-in) point at the load balancer, not at one process.
-    PUBLIC_URL: `http://127.0.0.1:${proxyPort}`,
-    AGENTHUB_AUDIT_ANCHOR_DIR: join(workDir, 'anchors'),
-    LOG_LEVEL: 'warn',
-    ...extra,
   };
 
   const redis = createRedis(redisServer.url);

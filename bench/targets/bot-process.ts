@@ -1,0 +1,34 @@
+/**
+ * The Slack app under load, in a process of its own so neither the load generator nor the
+ * stand-ins share its event loop. `full <stand-in info JSON>`: the whole bot (createDeps +
+ * createSlackApp on Redis); `bare`: a bare Bolt app (HTTPReceiver, same signing secret) whose
+ * listeners only ack. Answers `link` and `memory` (RSS and heap after a GC).
+ */
+import bolt from '@slack/bolt';
+import { freePort } from '../../test/support/processes.js';
+import { failChild, serveParent } from '../support/child.js';
+import { SIGNING_SECRET, type StandInInfo, type StandInUser, startBot } from '../support/world.js';
+
+const { App, HTTPReceiver, LogLevel } = bolt;
+
+async function startBare() {
+  const port = await freePort();
+  const receiver = new HTTPReceiver({ signingSecret: SIGNING_SECRET, endpoints: ['/slack/events'], processBeforeResponse: false });
+  const app = new App({ token: 'xoxb-bare', receiver, botId: 'B0BENCH', botUserId: 'UBOT', logLevel: LogLevel.ERROR, convoStore: false });
+  app.command(/.*/, async ({ ack }) => ack());
+  app.event('app_mention', async () => {});
+  await app.start(port);
+  return { eventsUrl: `http://127.0.0.1:${port}/slack/events`, link: async () => {}, close: () => app.stop() };
+}
+
+async function main() {
+  const target = process.argv[2] === 'full' ? await startBot(JSON.parse(process.argv[3]!) as StandInInfo) : await startBare();
+  const memory = () => {
+    globalThis.gc?.();
+    const { rss, heapUsed } = process.memoryUsage();
+    return { rss, heapUsed };
+  };
+  serveParent({ eventsUrl: target.eventsUrl }, { memory, link: (p) => target.link(...(p as [string, StandInUser])) }, () => target.close());
+}
+
+main().catch(failChild(`the ${process.argv[2]} bot process`));
