@@ -17,9 +17,9 @@ import { FakeAuth0 } from '../fakes/fake-auth0.js';
 import { FakeGitHub } from '../fakes/fake-github.js';
 import { FakeGoogleCalendar } from '../fakes/fake-google-calendar.js';
 import { FakeSlack } from '../fakes/fake-slack.js';
-import type { Harness } from './harness.js';
 import { SIGNING_SECRET, TEAM } from './harness.js';
 import { freePort } from './processes.js';
+import type { SlackWorld } from './slack-user.js';
 
 /**
  * Several real bot processes (`src/main.ts`, production mode) sharing one Redis and the stand-ins
@@ -60,7 +60,7 @@ export interface BotFleet {
   /** A client on the fleet's Redis database with the bot's own stores (never started: no listener, no background work). */
   observer: Deps;
   /** `test/support/slack-user.ts` drives people against a Harness; it only needs the Slack side, aimed at the proxy. */
-  asHarness(eventsUrl?: string): Harness;
+  asHarness(eventsUrl?: string): SlackWorld;
   /** Starts one more process (a restart, or scaling out); resolves once it answers /healthz. */
   startProcess(): Promise<BotProcess>;
   /** Links a Slack user to an Auth0 user with GitHub connected; `tokens` collects every GitHub token minted for them. */
@@ -133,7 +133,7 @@ export async function startBotProcesses({ count, policy }: { count: number; poli
     oidc,
     env,
     observer,
-    asHarness: (url = eventsUrl) => ({ eventsUrl: url, slack, auth0, github, oidc }) as unknown as Harness,
+    asHarness: (url = eventsUrl) => ({ eventsUrl: url, slack, oidc }),
     startProcess,
     async linkUser(userId, { githubLogin = 'octo-dev' } = {}) {
       const sub = `github|${2000 + ++linked}`;

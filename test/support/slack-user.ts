@@ -3,6 +3,8 @@ import type { SlackCall } from '../fakes/fake-slack.js';
 import { appMention, blockAction, postEvent, postInteraction } from '../fakes/slack-requests.js';
 import { type Harness, SIGNING_SECRET, TEAM } from './harness.js';
 
+/** What acting as a person needs: where Slack delivers, the Slack stand-in, and the Auth0 logins (for step-up). */
+export type SlackWorld = Pick<Harness, 'eventsUrl' | 'slack' | 'oidc'>;
 /**
  * Acts like a person in Slack against the harness: mentions the bot, reads the cards the bot sent,
  * finds buttons by their text (as a person does, never by action id) and clicks them.
@@ -42,7 +44,7 @@ export function buttonsOf(call: Pick<SlackCall, 'params'>): Button[] {
     .map((e) => ({ ...(e as unknown as Button), text: String((e.text as { text?: string })?.text ?? '') }));
 }
 
-export async function mention(h: Harness, user: string, text: string, opts: { threadTs?: string } = {}) {
+export async function mention(h: SlackWorld, user: string, text: string, opts: { threadTs?: string } = {}) {
   const delivery = appMention({ text: `<@UBOT> ${text}`, user, channel: 'C0001', ...opts });
   const ts = (delivery.event as { ts: string }).ts;
   const res = await postEvent(h.eventsUrl, SIGNING_SECRET, delivery);
@@ -52,7 +54,7 @@ export async function mention(h: Harness, user: string, text: string, opts: { th
 }
 
 /** Waits until the thread's progress message is updated to text matching `pattern`. */
-export async function threadSays(h: Harness, progressTs: string, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+export async function threadSays(h: SlackWorld, progressTs: string, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
   try {
     const hit = await h.slack.waitFor((c) => c.api === 'chat.update' && c.params.ts === progressTs && pattern.test(messageText(c)), timeoutMs);
     return messageText(hit);
@@ -66,7 +68,7 @@ export async function threadSays(h: Harness, progressTs: string, pattern: RegExp
 }
 
 /** The newest approval card the bot DMed to this person. */
-export async function cardFor(h: Harness, user: string, timeoutMs = 10_000): Promise<SlackCall & { ts: string }> {
+export async function cardFor(h: SlackWorld, user: string, timeoutMs = 10_000): Promise<SlackCall & { ts: string }> {
   const channel = h.slack.dmChannelFor(user);
   const posted = await h.slack.waitFor(
     (c) => c.api === 'chat.postMessage' && c.params.channel === channel && /approval needed/i.test(messageText(c)),
@@ -78,7 +80,7 @@ export async function cardFor(h: Harness, user: string, timeoutMs = 10_000): Pro
 }
 
 /** The current rendering of a card (its last chat.update, or the original post). */
-export function currentCard(h: Harness, card: SlackCall & { ts: string }): SlackCall {
+export function currentCard(h: SlackWorld, card: SlackCall & { ts: string }): SlackCall {
   return (
     h.slack
       .callsTo('chat.update')
@@ -89,7 +91,7 @@ export function currentCard(h: Harness, card: SlackCall & { ts: string }): Slack
 
 let clicks = 0;
 /** Clicks the button with this text on a card, as `user`; returns the HTTP status and the id its ephemeral answer comes under. */
-export async function click(h: Harness, card: SlackCall & { ts: string }, buttonText: string, user: string, opts: { team?: string; url?: string } = {}) {
+export async function click(h: SlackWorld, card: SlackCall & { ts: string }, buttonText: string, user: string, opts: { team?: string; url?: string } = {}) {
   const button = buttonsOf(currentCard(h, card)).find((b) => b.text === buttonText);
   if (!button)
     throw new Error(
@@ -101,13 +103,13 @@ export async function click(h: Harness, card: SlackCall & { ts: string }, button
 }
 
 /** The ephemeral answer to a click, if one comes. */
-export async function ephemeralAnswer(h: Harness, responseId: string, timeoutMs = 5000): Promise<string> {
+export async function ephemeralAnswer(h: SlackWorld, responseId: string, timeoutMs = 5000): Promise<string> {
   const r = await h.slack.waitFor((c) => c.api === 'response' && c.responseId === responseId, timeoutMs);
   return String(r.params.text);
 }
 
 /** Follows the "Approve with MFA" link like a browser: bot → Auth0 /authorize → bot callback. */
-export async function passStepUp(h: Harness, url: string, login: Parameters<Harness['oidc']['nextLogin']>[0]) {
+export async function passStepUp(h: SlackWorld, url: string, login: Parameters<SlackWorld['oidc']['nextLogin']>[0]) {
   h.oidc.nextLogin(login);
   return followBrowser(url);
 }
@@ -135,7 +137,7 @@ export function approvalIdOf(card: Pick<SlackCall, 'params'>): string {
 }
 
 /** Waits for an approval card DMed to `user` that is none of `seen`: the card of a new request. */
-export async function newCardFor(h: Harness, user: string, seen: Array<{ ts: string }>, timeoutMs = 10_000): Promise<SlackCall & { ts: string }> {
+export async function newCardFor(h: SlackWorld, user: string, seen: Array<{ ts: string }>, timeoutMs = 10_000): Promise<SlackCall & { ts: string }> {
   const channel = h.slack.dmChannelFor(user);
   const known = new Set(seen.map((c) => c.ts));
   const posted = await h.slack.waitFor(
@@ -150,7 +152,7 @@ export async function newCardFor(h: Harness, user: string, seen: Array<{ ts: str
 }
 
 /** A follow-up request in an existing thread; unlike `mention`, returns this request's own progress message. */
-export async function mentionInThread(h: Harness, user: string, threadTs: string, text: string) {
+export async function mentionInThread(h: SlackWorld, user: string, threadTs: string, text: string) {
   const inThread = (c: SlackCall) => c.api === 'chat.postMessage' && c.params.thread_ts === threadTs;
   const before = new Set(h.slack.requests.filter(inThread).map((c) => (c.responseBody as { ts: string }).ts));
   const delivery = appMention({ text: `<@UBOT> ${text}`, user, channel: 'C0001', threadTs });
@@ -166,7 +168,7 @@ export async function mentionInThread(h: Harness, user: string, threadTs: string
  * any rendering of the card, such as a stale copy still on someone's screen.
  */
 export async function sendClick(
-  h: Harness,
+  h: SlackWorld,
   card: SlackCall & { ts: string },
   button: Pick<Button, 'action_id' | 'value'>,
   user: string,
@@ -190,6 +192,6 @@ export async function sendClick(
 }
 
 /** Like `click`, but delivered to another bot process's endpoint (several processes behind one load balancer). */
-export function clickVia(h: Harness, url: string, card: SlackCall & { ts: string }, buttonText: string, user: string) {
+export function clickVia(h: SlackWorld, url: string, card: SlackCall & { ts: string }, buttonText: string, user: string) {
   return click(h, card, buttonText, user, { url });
 }
