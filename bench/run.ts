@@ -48,7 +48,7 @@ function ackRows(rows: AckRow[]): Row[] {
       ];
     return [
       label,
-      `full ${lat(r.full.latencyMs)}${errs(r.full)}`,
+      `full ${lat(r.full.latencyMs)}${errs(r.full)}; loop stall ≤ ${ms(r.full.loopDelayMaxMs)} ms`,
       `bare ${lat(r.bare.latencyMs)}${errs(r.bare)}; p99 ×${(r.full.latencyMs.p99 / r.bare.latencyMs.p99).toFixed(1)}`,
     ];
   });
@@ -97,7 +97,7 @@ async function main() {
     table('4. Audit trail and App Home', [
       ...audit.rows,
       [`App Home, ${home.records.toLocaleString('en-US')} records, owns 1/7`, lat(home.ownsSeventh), `empty workspace ${lat(home.emptyWorkspace)}`],
-      [`App Home, ${home.records.toLocaleString('en-US')} records, owns none`, lat(home.ownsNone), 'the filter reads the whole trail'],
+      [`App Home, ${home.records.toLocaleString('en-US')} records, owns none`, lat(home.ownsNone), 'the filter reads up to its 5,000-record scan cap'],
     ]),
     table('5. Memory of the full app process (after GC, work settled)', [
       ['idle RSS', `${memory.idleRssMb} MB`, ''],

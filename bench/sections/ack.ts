@@ -36,11 +36,15 @@ export function requestsFor(kind: RequestKind, target: Pick<TargetProcess, 'resp
 export interface AckRow {
   kind: RequestKind;
   rate: number | 'max';
-  bare: LoadResult;
-  full: LoadResult;
+  bare: Measured;
+  full: Measured;
 }
 
-async function measure(target: TargetProcess, kind: RequestKind, rate: number | 'max'): Promise<LoadResult> {
+/** A load run, and the app process's worst event-loop delay during it (what stalls every ack at once). */
+type Measured = LoadResult & { loopDelayMaxMs: number };
+
+async function measure(target: TargetProcess, kind: RequestKind, rate: number | 'max'): Promise<Measured> {
+  await target.loopDelay();
   const result = await runLoad({
     url: target.eventsUrl,
     secret: SIGNING_SECRET,
@@ -49,8 +53,9 @@ async function measure(target: TargetProcess, kind: RequestKind, rate: number | 
     next: requestsFor(kind, target),
   });
   // The agent work after each ack must finish before the next run, or it would load the next one.
+  const { maxMs } = await target.loopDelay();
   await target.settle();
-  return result;
+  return { ...result, loopDelayMaxMs: maxMs };
 }
 
 export async function ackBench(log: (line: string) => void): Promise<{ rows: AckRow[] }> {

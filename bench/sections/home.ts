@@ -1,7 +1,7 @@
 /**
  * §4 App Home render over a 10,000-record audit trail: time to read, build and publish the view
  * (src/slack/home-publisher.ts) to the Slack stand-in, for a person who owns a seventh of the records,
- * for one who owns none of them (the filter reads the whole trail), and, as the baseline, for a
+ * for one who owns none of them (the filter reads up to its scan cap), and, as the baseline, for a
  * person in a workspace with an empty trail.
  */
 import { WebClient } from '@slack/web-api';

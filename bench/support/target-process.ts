@@ -19,6 +19,8 @@ export interface TargetProcess {
   user: string;
   /** The bot process's RSS and heap after a GC. */
   memory(): Promise<{ rss: number; heapUsed: number }>;
+  /** The bot process's event-loop delay since the last call. */
+  loopDelay(): Promise<{ p99Ms: number; maxMs: number }>;
   /** Waits until the bot's outbound calls stop (no new stand-in requests for 1 s): the work after the acks is done. */
   settle(maxMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -42,6 +44,7 @@ export async function startTarget(kind: TargetKind): Promise<TargetProcess> {
       await standIns?.ask('forget');
       return bot.ask('memory');
     },
+    loopDelay: () => bot.ask('loopDelay'),
     async settle(maxMs = 60_000) {
       if (!standIns) return;
       const until = Date.now() + maxMs;

@@ -2,8 +2,10 @@
  * The Slack app under load, in a process of its own so neither the load generator nor the
  * stand-ins share its event loop. `full <stand-in info JSON>`: the whole bot (createDeps +
  * createSlackApp on Redis); `bare`: a bare Bolt app (HTTPReceiver, same signing secret) whose
- * listeners only ack. Answers `link` and `memory` (RSS and heap after a GC).
+ * listeners only ack. Answers `link`, `memory` (RSS and heap after a GC) and `loopDelay` (the event
+ * loop's delay since the last ask: a stall there delays every ack).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import bolt from '@slack/bolt';
 import { freePort } from '../../test/support/processes.js';
 import { failChild, serveParent } from '../support/child.js';
@@ -28,7 +30,14 @@ async function main() {
     const { rss, heapUsed } = process.memoryUsage();
     return { rss, heapUsed };
   };
-  serveParent({ eventsUrl: target.eventsUrl }, { memory, link: (p) => target.link(...(p as [string, StandInUser])) }, () => target.close());
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const loopDelay = () => {
+    const delay = { p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 };
+    loop.reset();
+    return delay;
+  };
+  serveParent({ eventsUrl: target.eventsUrl }, { memory, loopDelay, link: (p) => target.link(...(p as [string, StandInUser])) }, () => target.close());
 }
 
 main().catch(failChild(`the ${process.argv[2]} bot process`));
