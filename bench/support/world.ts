@@ -1,3 +1,7 @@
+import { deleteByPattern, READS_ALLOWED_POLICY } from '../../test/support/shared.js';
+
+export { deleteByPattern, READS_ALLOWED_POLICY };
+
 /**
  * The whole bot wired as in production (real Bolt app over HTTP, real Redis, createDeps) against the
  * local stand-ins, for benchmarks. It mirrors test/support/harness.ts, which cannot be used here: it
@@ -26,17 +30,6 @@ import { freePort } from '../../test/support/processes.js';
 export const SIGNING_SECRET = 'bench-signing-secret';
 export const TEAM = 'T0001';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-/** Reading the demo repositories needs no approval, so a read is one scripted tool call and an answer. */
-export const READS_ALLOWED_POLICY = `
-version: 1
-rules:
-  - id: demo-reads
-    tools: ["github_list_*", "github_get_*"]
-    repos: ["acme/*"]
-    outcome: allow
-    reason: "Reading the demo repositories is pre-authorised"
-`;
 
 /** Where the stand-ins listen: plain data, so it can cross a process boundary. */
 export interface StandInInfo {
@@ -193,14 +186,4 @@ export async function startWorld({ groq = false }: { groq?: boolean } = {}): Pro
       await standIns.close();
     },
   };
-}
-
-/** Deletes every key matching `pattern` (the run's own prefix). */
-export async function deleteByPattern(redis: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    if (found.length) await redis.del(...found);
-  } while (cursor !== '0');
 }

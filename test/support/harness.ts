@@ -1,3 +1,5 @@
+export { READS_ALLOWED_POLICY } from './shared.js';
+
 import { randomBytes } from 'node:crypto';
 import type { Planner } from '../../src/agent/planners/planner.js';
 import { createMemoryRedis } from '../../src/demo/memory-redis.js';
@@ -64,16 +66,6 @@ export interface Harness {
  * The whole product wired as in production — real Bolt app over HTTP, real Redis, the real
  * config loader — with every upstream replaced by a local stand-in speaking its wire format.
  */
-/** A policy that pre-authorises reading the demo repositories, for tests about something other than private first reads. */
-export const READS_ALLOWED_POLICY = `
-version: 1
-rules:
-  - id: demo-reads
-    tools: ["github_list_*", "github_get_*"]
-    repos: ["acme/*"]
-    outcome: allow
-    reason: "Reading the demo repositories is pre-authorised"
-`;
 
 export async function startHarness({
   groq = false,

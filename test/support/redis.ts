@@ -1,3 +1,7 @@
+import { deleteByPattern } from './shared.js';
+
+export { deleteByPattern };
+
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { inject } from 'vitest';
@@ -27,13 +31,4 @@ export async function createTestRedis(): Promise<TestRedis> {
       redis.disconnect();
     },
   };
-}
-
-export async function deleteByPattern(redis: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    if (found.length) await redis.del(...found);
-  } while (cursor !== '0');
 }
