@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { Redis } from 'ioredis';
 import type { TestProject } from 'vitest/node';
 import { freePort } from './processes.js';
+import { answersPing } from './shared.js';
 
 /**
  * Finds the Redis the suite talks to: REDIS_URL, else one on 127.0.0.1:6379, else a
@@ -9,19 +9,6 @@ import { freePort } from './processes.js';
  * behaviour (SET NX, streams, Lua), so there is no in-memory fallback here.
  */
 let started: ChildProcess | undefined;
-
-async function ping(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
 
 async function startRedisServer(): Promise<string> {
   const port = await freePort();
@@ -33,7 +20,7 @@ async function startRedisServer(): Promise<string> {
   started = child;
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 50; i++) {
-    if (await ping(url)) return url;
+    if (await answersPing(url)) return url;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('redis-server started but did not answer PING');
@@ -41,8 +28,8 @@ async function startRedisServer(): Promise<string> {
 
 export default async function setup(project: TestProject) {
   let url = process.env.REDIS_URL;
-  if (url && !(await ping(url))) throw new Error(`REDIS_URL is set but Redis does not answer there. Start it, or unset REDIS_URL.`);
-  if (!url && (await ping('redis://127.0.0.1:6379'))) url = 'redis://127.0.0.1:6379';
+  if (url && !(await answersPing(url))) throw new Error(`REDIS_URL is set but Redis does not answer there. Start it, or unset REDIS_URL.`);
+  if (!url && (await answersPing('redis://127.0.0.1:6379'))) url = 'redis://127.0.0.1:6379';
   if (!url) {
     try {
       url = await startRedisServer();

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { freePort } from './processes.js';
+import { answersPing } from './shared.js';
 
 /**
  * A redis-server of one test file's own (from PATH, on a free port), so outage tests can kill it
@@ -41,7 +41,7 @@ export async function startDedicatedRedis(): Promise<DedicatedRedis> {
     });
     child = proc;
     for (let i = 0; i < 100; i++) {
-      if (await answersPing(url)) return Date.now();
+      if (await answersPing(url, 200)) return Date.now();
       await new Promise((r) => setTimeout(r, 20));
     }
     throw new Error(`redis-server on port ${port} did not answer PING`);
@@ -69,17 +69,4 @@ export async function startDedicatedRedis(): Promise<DedicatedRedis> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-async function answersPing(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 200, retryStrategy: () => null });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 
 /*
  * Pieces the tests and the benchmarks (bench/, which runs outside vitest) both use; nothing here may
@@ -24,4 +24,24 @@ export async function deleteByPattern(redis: Redis, pattern: string): Promise<vo
     cursor = next;
     if (found.length) await redis.del(...found);
   } while (cursor !== '0');
+}
+
+/** Whether a Redis answers PING at `url` within `connectTimeoutMs` (no retries, nothing queued). */
+export async function answersPing(url: string, connectTimeoutMs = 1000): Promise<boolean> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: connectTimeoutMs,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
 }
