@@ -30,11 +30,18 @@ export function explainGitHubError(err: unknown, target: string): unknown {
     return new AgentHubError(
       'upstream_unavailable',
       `GitHub ${status} for ${target}`,
-      'GitHub is having trouble right now (it returned a server error). Nothing was changed; try again shortly.',
+      timedOut(err)
+        ? `GitHub did not answer in time about ${target}. Nothing was changed; try again shortly.`
+        : 'GitHub is having trouble right now (it returned a server error). Nothing was changed; try again shortly.',
       { cause: err },
     );
   }
   return err;
+}
+
+/** Octokit reports a request that hit our deadline as a 500 whose cause is the fetch's TimeoutError. */
+function timedOut(err: unknown): boolean {
+  return (err as { cause?: { name?: string } }).cause?.name === 'TimeoutError';
 }
 
 /** Runs one GitHub call, turning its failure into a sentence about `target`. */
