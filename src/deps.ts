@@ -164,13 +164,16 @@ export function createDeps(
   });
   const slackClient = new WebClient(config.slack.botToken, slackClientOptions(config.slack, logger));
   const people = createPeopleDirectory({ client: slackClient });
+  // The Slack agent posts on people's behalf: a post whose answer was lost must not be sent again
+  // (a retry would post twice), so its client never retries; the bot's own messages keep retrying.
+  const slackAgentClient = new WebClient(config.slack.botToken, slackClientOptions(config.slack, logger, { retries: 0 }));
   const executor = createToolExecutor({
     tools: ALL_TOOLS,
     services: {
       github: githubBinding(config),
       calendar: calendarBinding(config),
       // Slack tools use the bot's own token; a person who revoked everything still gets nothing done.
-      slack: slackBinding(slackClient, { beforeUse: (who) => revocations.assertActive(who, 'all') }),
+      slack: slackBinding(slackAgentClient, { beforeUse: (who) => revocations.assertActive(who, 'all') }),
     },
     vault,
     people,

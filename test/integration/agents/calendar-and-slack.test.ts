@@ -99,6 +99,20 @@ describe('the Calendar and Slack agents, asked in plain English (built-in planne
     expect(text).toContain(`<@${ALICE}>`);
   });
 
+  it('a post whose answer Slack lost is not sent again: one message, and the asker is told it may have gone out', async () => {
+    const { progressTs } = await mention(h, ALICE, `post 'Standup moved to 10:00' in <#C0GEN|general>`);
+    await threadSays(h, progressTs, /Waiting for <@U0ALICE> to approve/);
+    const card = await cardFor(h, ALICE);
+    const isThePost = (c: { api: string; params: Record<string, unknown> }) =>
+      c.api === 'chat.postMessage' && c.params.channel === 'C0GEN' && /Standup moved/.test(JSON.stringify(c.params));
+    // Slack receives the post, then the connection drops before its answer arrives.
+    h.slack.once((c) => isThePost(c), { dropConnection: true });
+    await click(h, card, 'Approve', ALICE);
+    await threadSays(h, progressTs, /can't tell whether/);
+    // A retry would have posted twice; the bot's own thread messages still go through.
+    expect(h.slack.requests.filter(isThePost)).toHaveLength(1);
+  });
+
   it('a long answer shows its first lines and a "Show more" button that expands it in place', async () => {
     const { progressTs } = await mention(h, ALICE, 'what is on my calendar this week?');
     const short = await h.slack.waitFor(
