@@ -11,13 +11,11 @@ export { deleteByPattern, READS_ALLOWED_POLICY };
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { standInConfig } from '../../src/demo/stand-in-config.js';
-import { installCiba } from '../../src/demo/stand-ins/auth0-ciba.js';
-import { installMyAccount } from '../../src/demo/stand-ins/auth0-my-account.js';
-import { installOidc, type OidcFake } from '../../src/demo/stand-ins/auth0-oidc.js';
-import { FakeAuth0 } from '../../src/demo/stand-ins/fake-auth0.js';
-import { FakeGitHub } from '../../src/demo/stand-ins/fake-github.js';
-import { FakeGoogleCalendar } from '../../src/demo/stand-ins/fake-google-calendar.js';
-import { FakeSlack } from '../../src/demo/stand-ins/fake-slack.js';
+import type { OidcFake } from '../../src/demo/stand-ins/auth0-oidc.js';
+import type { FakeAuth0 } from '../../src/demo/stand-ins/fake-auth0.js';
+import type { FakeGitHub } from '../../src/demo/stand-ins/fake-github.js';
+import type { FakeSlack } from '../../src/demo/stand-ins/fake-slack.js';
+import { startStandIns as startStandInWorld } from '../../src/demo/stand-ins/world.js';
 import { createDeps, type Deps } from '../../src/deps.js';
 import { createLogger } from '../../src/logger.js';
 import { parsePolicy } from '../../src/policy/policy-file.js';
@@ -65,25 +63,16 @@ export interface StandIns {
 }
 
 export async function startStandIns({ groq = false }: { groq?: boolean } = {}): Promise<StandIns> {
-  const slack = new FakeSlack({ teamId: TEAM });
-  const auth0 = new FakeAuth0();
-  const github = new FakeGitHub();
-  const calendar = new FakeGoogleCalendar();
   const groqFake = groq ? new FakeGroq() : undefined;
-  const [slackUrl, auth0Info, githubUrl, groqUrl] = await Promise.all([slack.start(), auth0.start(), github.start(), groqFake?.start(), calendar.start()]);
-  const oidc = await installOidc(auth0, {});
-  installCiba(auth0, { interval: 1 });
-  installMyAccount(auth0, { interactive: false });
+  const [standIns, groqUrl] = await Promise.all([startStandInWorld({ slack: { teamId: TEAM } }), groqFake?.start()]);
+  const { slack, auth0, github, calendar, oidc } = standIns;
   github.seedDemo('octo-dev');
   let activity = 0;
   for (const s of [slack, auth0, github, calendar]) s.onRecord(() => activity++);
   let users = 0;
   return {
     info: {
-      slackUrl,
-      auth0: { domain: auth0Info.domain, clientId: auth0.clientId, clientSecret: auth0.clientSecret },
-      githubUrl,
-      googleRootUrl: calendar.rootUrl,
+      ...standIns.addresses,
       ...(groqUrl ? { groqUrl } : {}),
       botId: slack.botId,
       botUserId: slack.botUserId,
@@ -107,7 +96,7 @@ export async function startStandIns({ groq = false }: { groq?: boolean } = {}): 
       for (const s of [slack, auth0, github, calendar, groqFake]) s?.resetRequests();
     },
     async close() {
-      await Promise.all([slack.stop(), auth0.stop(), github.stop(), calendar.stop(), groqFake?.stop()]);
+      await Promise.all([standIns.stop(), groqFake?.stop()]);
     },
   };
 }

@@ -10,13 +10,11 @@ import { createRedis, waitForRedis } from '../store/redis.js';
 import type { DemoWorkspace } from './demo-types.js';
 import { createMemoryRedis } from './memory-redis.js';
 import { standInConfig } from './stand-in-config.js';
-import { installCiba } from './stand-ins/auth0-ciba.js';
-import { installMyAccount } from './stand-ins/auth0-my-account.js';
-import { installOidc } from './stand-ins/auth0-oidc.js';
-import { FakeAuth0 } from './stand-ins/fake-auth0.js';
-import { FakeGitHub } from './stand-ins/fake-github.js';
-import { FakeGoogleCalendar } from './stand-ins/fake-google-calendar.js';
-import { FakeSlack } from './stand-ins/fake-slack.js';
+import type { FakeAuth0 } from './stand-ins/fake-auth0.js';
+import type { FakeGitHub } from './stand-ins/fake-github.js';
+import type { FakeGoogleCalendar } from './stand-ins/fake-google-calendar.js';
+import type { FakeSlack } from './stand-ins/fake-slack.js';
+import { startStandIns } from './stand-ins/world.js';
 import { createDemoWeb } from './web/demo-web.js';
 
 /** The people of the demo workspace: who they are in Slack, Auth0, GitHub and Google. */
@@ -69,15 +67,12 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
   const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL === 'debug' ? 'debug' : 'warn', name: 'agenthub-demo' });
   const now = new Date();
 
-  const slack = new FakeSlack({ teamId: TEAM, teamName: 'acme' });
-  const auth0 = new FakeAuth0();
-  const github = new FakeGitHub();
-  const calendar = new FakeGoogleCalendar();
-  const [slackUrl, auth0Info, githubUrl] = await Promise.all([slack.start(), auth0.start(), github.start(), calendar.start()]);
-  await installOidc(auth0, { interactive: { users: PEOPLE.map((p) => ({ sub: subOf(p.id), name: p.name, email: p.email })) } });
-  installCiba(auth0, { interval: 2 });
-  installMyAccount(auth0, { interactive: true });
-  const authorizeOrigin = await auth0.startBrowserOrigin();
+  const standIns = await startStandIns({
+    slack: { teamId: TEAM, teamName: 'acme' },
+    interactive: { users: PEOPLE.map((p) => ({ sub: subOf(p.id), name: p.name, email: p.email })) },
+    cibaInterval: 2,
+  });
+  const { slack, auth0, github, calendar } = standIns;
 
   github.seedDemo('octo-dev');
   calendar.seedDemo(now);
@@ -108,16 +103,13 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
   const botPort = await freePort();
   const signingSecret = randomBytes(16).toString('hex');
   const config = standInConfig({
-    slackUrl,
-    auth0: { domain: auth0Info.domain, clientId: auth0.clientId, clientSecret: auth0.clientSecret },
-    githubUrl,
-    googleRootUrl: calendar.rootUrl,
+    ...standIns.addresses,
     redisUrl,
     signingSecret,
     port: botPort,
     extra: pick(env, ['GROQ_API_KEY', 'GROQ_BASE_URL', 'GROQ_MODEL', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_MODEL', 'AGENTHUB_POLICY', 'LOG_LEVEL']),
   });
-  const deps = createDeps(config, { logger, redis, keys, authorizeUrl: `${authorizeOrigin}/authorize` });
+  const deps = createDeps(config, { logger, redis, keys, authorizeUrl: `${standIns.auth0BrowserUrl}/authorize` });
 
   // Alice and Bob have signed in and connected GitHub and Google; Carol has not (the tour signs her in).
   for (const p of PEOPLE) {
@@ -164,7 +156,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
       await app.stop().catch(() => {});
       await deps.close();
       redis.disconnect();
-      await Promise.all([slack.stop(), auth0.stop(), github.stop(), calendar.stop()]);
+      await standIns.stop();
     },
   };
 }

@@ -7,16 +7,14 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { standInEnv } from '../../src/demo/stand-in-config.js';
+import { startStandIns } from '../../src/demo/stand-ins/world.js';
 import { createDeps, type Deps } from '../../src/deps.js';
 import { SLACK_EVENTS_PATH } from '../../src/slack/create-slack-app.js';
 import { createRedis, waitForRedis } from '../../src/store/redis.js';
-import { installCiba } from '../fakes/auth0-ciba.js';
-import { installMyAccount } from '../fakes/auth0-my-account.js';
-import { installOidc, type OidcFake } from '../fakes/auth0-oidc.js';
-import { FakeAuth0 } from '../fakes/fake-auth0.js';
-import { FakeGitHub } from '../fakes/fake-github.js';
-import { FakeGoogleCalendar } from '../fakes/fake-google-calendar.js';
-import { FakeSlack } from '../fakes/fake-slack.js';
+import type { OidcFake } from '../fakes/auth0-oidc.js';
+import type { FakeAuth0 } from '../fakes/fake-auth0.js';
+import type { FakeGitHub } from '../fakes/fake-github.js';
+import type { FakeSlack } from '../fakes/fake-slack.js';
 import { SIGNING_SECRET, TEAM } from './harness.js';
 import { freePort } from './processes.js';
 import type { SlackWorld } from './slack-user.js';
@@ -70,14 +68,8 @@ export interface BotFleet {
 
 export async function startBotProcesses({ count, policy }: { count: number; policy?: string }): Promise<BotFleet> {
   const redisServer = await startRedisServer();
-  const slack = new FakeSlack({ teamId: TEAM });
-  const auth0 = new FakeAuth0();
-  const github = new FakeGitHub();
-  const calendar = new FakeGoogleCalendar();
-  const [slackUrl, auth0Info, githubUrl] = await Promise.all([slack.start(), auth0.start(), github.start(), calendar.start()]);
-  const oidc = await installOidc(auth0, {});
-  installCiba(auth0, { interval: 1 });
-  installMyAccount(auth0, { interactive: false });
+  const standIns = await startStandIns({ slack: { teamId: TEAM } });
+  const { slack, auth0, github, oidc } = standIns;
 
   const workDir = mkdtempSync(join(tmpdir(), 'agenthub-fleet-'));
   const extra: Record<string, string> = {};
@@ -88,10 +80,7 @@ export async function startBotProcesses({ count, policy }: { count: number; poli
   const proxyPort = await freePort();
   const env: Record<string, string> = {
     ...standInEnv({
-      slackUrl,
-      auth0: { domain: auth0Info.domain, clientId: auth0.clientId, clientSecret: auth0.clientSecret },
-      githubUrl,
-      googleRootUrl: calendar.rootUrl,
+      ...standIns.addresses,
       redisUrl: redisServer.url,
       signingSecret: SIGNING_SECRET,
       port: 0,
@@ -156,7 +145,7 @@ export async function startBotProcesses({ count, policy }: { count: number; poli
       });
       await observer.close().catch(() => {});
       redis.disconnect();
-      await Promise.all([slack.stop(), auth0.stop(), github.stop(), calendar.stop()]);
+      await standIns.stop();
       redisServer.stop();
     },
   };

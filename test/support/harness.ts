@@ -4,19 +4,20 @@ import { randomBytes } from 'node:crypto';
 import type { Planner } from '../../src/agent/planners/planner.js';
 import { createMemoryRedis } from '../../src/demo/memory-redis.js';
 import { standInConfig } from '../../src/demo/stand-in-config.js';
+import { startStandIns } from '../../src/demo/stand-ins/world.js';
 import { createDeps, type Deps } from '../../src/deps.js';
 import { parsePolicy } from '../../src/policy/policy-file.js';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../src/slack/create-slack-app.js';
 import { createKeys } from '../../src/store/keys.js';
 import { createRedis, waitForRedis } from '../../src/store/redis.js';
-import { type FakeCiba, installCiba } from '../fakes/auth0-ciba.js';
-import { type FakeMyAccount, installMyAccount } from '../fakes/auth0-my-account.js';
-import { type DemoLoginUser, installOidc, type OidcFake } from '../fakes/auth0-oidc.js';
-import { FakeAuth0 } from '../fakes/fake-auth0.js';
-import { FakeGitHub } from '../fakes/fake-github.js';
-import { FakeGoogleCalendar } from '../fakes/fake-google-calendar.js';
+import type { FakeCiba } from '../fakes/auth0-ciba.js';
+import type { FakeMyAccount } from '../fakes/auth0-my-account.js';
+import type { DemoLoginUser, OidcFake } from '../fakes/auth0-oidc.js';
+import type { FakeAuth0 } from '../fakes/fake-auth0.js';
+import type { FakeGitHub } from '../fakes/fake-github.js';
+import type { FakeGoogleCalendar } from '../fakes/fake-google-calendar.js';
 import { FakeGroq } from '../fakes/fake-groq.js';
-import { FakeSlack } from '../fakes/fake-slack.js';
+import type { FakeSlack } from '../fakes/fake-slack.js';
 import { createCapturedLogger } from './log-capture.js';
 import { freePort } from './processes.js';
 import { createTestRedis, type TestRedis } from './redis.js';
@@ -84,25 +85,18 @@ export async function startHarness({
   policy?: string /** The agents' clock, for calendar tests. */;
   now?: () => Date;
 } = {}): Promise<Harness> {
-  const slack = new FakeSlack({ teamId: TEAM });
-  const auth0 = new FakeAuth0();
-  const github = new FakeGitHub();
-  const calendar = new FakeGoogleCalendar();
   const groqFake = groq ? new FakeGroq() : undefined;
-  const [slackUrl, auth0Info, githubUrl, groqUrl] = await Promise.all([slack.start(), auth0.start(), github.start(), groqFake?.start(), calendar.start()]);
-  const auth0BrowserUrl = interactiveAuth0 ? await auth0.startBrowserOrigin() : undefined;
-  const oidc = await installOidc(auth0, interactiveAuth0 ? { interactive: interactiveAuth0 } : {});
-  const ciba = installCiba(auth0, { interval: 1 });
-  const myAccount = installMyAccount(auth0, { interactive: Boolean(interactiveAuth0) });
+  const [standIns, groqUrl] = await Promise.all([
+    startStandIns({ slack: { teamId: TEAM }, ...(interactiveAuth0 ? { interactive: interactiveAuth0 } : {}) }),
+    groqFake?.start(),
+  ]);
+  const { slack, auth0, github, calendar, oidc, ciba, myAccount, auth0BrowserUrl } = standIns;
   const store = memoryRedis ? createMemoryStore() : await createTestRedis();
   const logs = createCapturedLogger();
   // Browser links (step-up) must carry the real address, so the port is chosen before the config is read.
   const port = await freePort();
   const config = standInConfig({
-    slackUrl,
-    auth0: { domain: auth0Info.domain, clientId: auth0.clientId, clientSecret: auth0.clientSecret },
-    githubUrl,
-    googleRootUrl: calendar.rootUrl,
+    ...standIns.addresses,
     redisUrl: store.url,
     signingSecret: SIGNING_SECRET,
     port,
@@ -187,7 +181,7 @@ export async function startHarness({
     async close() {
       await app.stop().catch(() => {});
       await deps.close();
-      await Promise.all([slack.stop(), auth0.stop(), github.stop(), calendar.stop(), groqFake?.stop()]);
+      await Promise.all([standIns.stop(), groqFake?.stop()]);
       await store.close();
     },
   };
