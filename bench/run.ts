@@ -13,7 +13,7 @@ import { auditBench, type Row } from './sections/audit.js';
 import { e2eBench } from './sections/e2e.js';
 import { homeBench } from './sections/home.js';
 import { memoryBench } from './sections/memory.js';
-import { overheadBench, overheadRatio } from './sections/overhead.js';
+import { overheadBench } from './sections/overhead.js';
 import type { LatencySummary } from './support/stats.js';
 import { REDIS_URL } from './support/world.js';
 
@@ -40,15 +40,20 @@ function ackRows(rows: AckRow[]): Row[] {
   return rows.map((r) => {
     const label = `${r.kind === 'command' ? '/agenthub help' : 'app_mention'} ${r.rate === 'max' ? 'max, 32 conns' : `${r.rate} req/s`}`;
     const errs = (x: AckRow['full']) => (x.non2xx + x.errors ? `, ${x.non2xx + x.errors} failed` : '');
+    // Each mention is an agent run, done after its ack: when was the last one answered?
+    const answered =
+      r.kind === 'mention'
+        ? `; all ${r.full.latencyMs.count.toLocaleString('en-US')} answered after ${(r.full.workDoneAfterMs / 1000).toFixed(1)} s (${rps((r.full.latencyMs.count / r.full.workDoneAfterMs) * 1000)})`
+        : '';
     if (r.rate === 'max')
       return [
         label,
         `full ${rps(r.full.achievedPerSecond)} vs bare ${rps(r.bare.achievedPerSecond)}`,
-        `ratio ${(r.full.achievedPerSecond / r.bare.achievedPerSecond).toFixed(2)}; full ${lat(r.full.latencyMs)}${errs(r.full)}`,
+        `ratio ${(r.full.achievedPerSecond / r.bare.achievedPerSecond).toFixed(2)}; full ${lat(r.full.latencyMs)}${errs(r.full)}${answered}`,
       ];
     return [
       label,
-      `full ${lat(r.full.latencyMs)}${errs(r.full)}; loop stall ≤ ${ms(r.full.loopDelayMaxMs)} ms`,
+      `full ${lat(r.full.latencyMs)}${errs(r.full)}; loop stall ≤ ${ms(r.full.loopDelayMaxMs)} ms${answered}`,
       `bare ${lat(r.bare.latencyMs)}${errs(r.bare)}; p99 ×${(r.full.latencyMs.p99 / r.bare.latencyMs.p99).toFixed(1)}`,
     ];
   });
@@ -88,6 +93,7 @@ async function main() {
       ['  of which executor.target (vault.withToken)', lat(overhead.parts.target), ''],
       ['  of which gate.check', lat(overhead.parts.gate), ''],
       ['  of which executor.run (vault.withToken)', lat(overhead.parts.run), ''],
+      ['one Redis round trip (baseline)', lat(overhead.redisRoundTrip), 'each vault.withToken makes one: the revocation and link checks, together'],
       ['Token Vault exchanges per 1,000 calls, 1 user', String(overhead.exchangesPer1000Calls), 'counted at the Auth0 stand-in'],
     ]),
     table('3. End to end (scripted model, stand-ins)', [
@@ -107,7 +113,11 @@ async function main() {
     table('Targets', [
       ['ack p99 < 25 ms at 300 req/s, 0 failed (full app)', pass(targets.p99At300Under25ms), ''],
       ['throughput ≥ half of bare Bolt', pass(targets.throughputAtLeastHalfOfBare), JSON.stringify(targets.throughputRatio)],
-      ['gate + vault p99 < 1 ms', pass(targets.gateVaultP99Under1ms), `p99 ${ms(overhead.guarded.p99)} ms; p50 ×${overheadRatio(overhead)} direct`],
+      [
+        'gate + vault p99 < 1 ms',
+        pass(targets.gateVaultP99Under1ms),
+        `p99 ${ms(overhead.guarded.p99)} ms = ×${(overhead.guarded.p99 / overhead.redisRoundTrip.p99).toFixed(1)} one Redis round trip's p99`,
+      ],
       ['1 Token Vault exchange per 1,000 calls', pass(targets.oneExchangePer1000Calls), ''],
     ]),
   ].join('\n');

@@ -36,6 +36,7 @@ import { createTokenVault } from '../src/vault/token-vault.js';
 function createEmptyLinkedAccountStore(): LinkedAccountStore {
   return {
     get: async () => undefined,
+    has: async () => false,
     link: async () => {
       throw new Error('Linking accounts is not available in the unconfigured Studio graph');
     },

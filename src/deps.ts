@@ -25,6 +25,9 @@ import { createStepUp, type StepUp, StepUpNotApplied } from './auth/step-up.js';
 import type { Config } from './config.js';
 import { createRevocations, type Revocations } from './identity/revocations.js';
 import { createAccessRevoker, type RevokeAccess } from './identity/revoke-access.js';
+import { watchLoopLoad } from './intake/loop-load.js';
+import { createRequestQueue, type QueueHandlers, type RequestQueue } from './intake/request-queue.js';
+import { staleRequestText, submitAgentRequest } from './intake/submit-request.js';
 import { calendarBinding, calendarTools } from './integrations/calendar/index.js';
 import { allGitHubTools, githubBinding } from './integrations/github/index.js';
 import { createPeopleDirectory, slackBinding, slackTools } from './integrations/slack/index.js';
@@ -59,6 +62,8 @@ export interface Deps {
   approvals: ApprovalStore;
   planner: Planner;
   runner: AgentRunner;
+  /** Acked requests waiting for a process with room (shared through Redis). */
+  requests: RequestQueue;
   flow: ApprovalFlow;
   stepUp: StepUp;
   revocations: Revocations;
@@ -204,6 +209,8 @@ export function createDeps(
   });
   const runner = createAgentRunner({ graph, redis, keys, logger, liveRuns });
   const replies = createLongReplies({ redis, keys, planner: planner.name });
+  const loopLoad = watchLoopLoad();
+  const requests = createRequestQueue({ redis, keys, logger, load: loopLoad });
 
   const oidc = createOidcClient({
     domain: config.auth0.domain,
@@ -257,11 +264,15 @@ export function createDeps(
 
   /** The request that needed a sign-in or a connection carries on in its thread, as if just asked. */
   const continueRequest = (who: { teamId: string; userId: string }, resume: { channel: string; threadTs: string; text: string }) =>
-    handleAgentRequest(
-      slackClient,
-      { who, ...resume },
-      { runner, flow, audit, plannerName: planner.name, replies, logger, signIn, connected, streamReplies: true },
-    );
+    submitAgentRequest(slackClient, { who, ...resume }, { requests, logger });
+  /** A queued request starts here, in whichever process took it. */
+  const queueHandlers: QueueHandlers = {
+    run: ({ request }) =>
+      handleAgentRequest(slackClient, request, { runner, flow, audit, plannerName: planner.name, replies, logger, signIn, connected, streamReplies: true }),
+    stale: async ({ request }, waitedMs) => {
+      await slackClient.chat.postMessage({ channel: request.channel, thread_ts: request.threadTs, text: staleRequestText(waitedMs) });
+    },
+  };
   const signIn = createSignIn({
     redis,
     keys,
@@ -369,6 +380,7 @@ export function createDeps(
     approvals,
     planner,
     runner,
+    requests,
     flow,
     stepUp,
     revocations,
@@ -386,6 +398,7 @@ export function createDeps(
     replies,
     streamReplies: true,
     startBackground() {
+      requests.start(queueHandlers).catch((err) => logger.error({ err }, 'could not start taking queued requests'));
       ciba.start();
       // Other processes' revocations drop this process's cached tokens at once (the Redis check stays the authority).
       revocationFeed = revocations.subscribe((who) => vault.forget(who));
@@ -412,6 +425,8 @@ export function createDeps(
       }
     },
     async close() {
+      await requests.stop();
+      loopLoad.stop();
       if (sweeper) clearInterval(sweeper);
       liveRuns.stop();
       await revocationFeed?.then((f) => f.close()).catch(() => undefined);

@@ -40,11 +40,15 @@ export interface AckRow {
   full: Measured;
 }
 
-/** A load run, and the app process's worst event-loop delay during it (what stalls every ack at once). */
-type Measured = LoadResult & { loopDelayMaxMs: number };
+/**
+ * A load run; the app process's worst event-loop delay during it (what stalls every ack at once);
+ * and for the full app, how long until the work behind the acks was done (every mention answered).
+ */
+type Measured = LoadResult & { loopDelayMaxMs: number; workDoneAfterMs: number };
 
 async function measure(target: TargetProcess, kind: RequestKind, rate: number | 'max'): Promise<Measured> {
   await target.loopDelay();
+  const startedAt = performance.now();
   const result = await runLoad({
     url: target.eventsUrl,
     secret: SIGNING_SECRET,
@@ -54,8 +58,8 @@ async function measure(target: TargetProcess, kind: RequestKind, rate: number | 
   });
   // The agent work after each ack must finish before the next run, or it would load the next one.
   const { maxMs } = await target.loopDelay();
-  await target.settle();
-  return { ...result, loopDelayMaxMs: maxMs };
+  const workDoneAt = await target.settle();
+  return { ...result, loopDelayMaxMs: maxMs, workDoneAfterMs: workDoneAt - startedAt };
 }
 
 export async function ackBench(log: (line: string) => void): Promise<{ rows: AckRow[] }> {

@@ -41,6 +41,8 @@ const nobody: PeopleDirectory = {
 export interface OverheadResult {
   direct: LatencySummary;
   guarded: LatencySummary;
+  /** One Redis round trip (EXISTS), measured right after: each token use makes exactly one. */
+  redisRoundTrip: LatencySummary;
   /** The guarded call's parts: what each costs. */
   parts: { target: LatencySummary; gate: LatencySummary; run: LatencySummary };
   guardedP99Under1ms: boolean;
@@ -97,9 +99,13 @@ export async function overheadBench(): Promise<OverheadResult> {
     const direct = await time(directCall, MEASURED);
     for (const samples of Object.values(parts)) samples.length = 0;
     const guarded = await time(guardedCall, MEASURED);
+    // The floor under any authoritative check: one Redis round trip on this machine, now.
+    const probe = world.bot.keys.key('revoked', TEAM, 'U0OVERHEAD');
+    const redisRoundTrip = await time(async () => void (await world.bot.redis.exists(probe)), MEASURED);
     return {
       direct,
       guarded,
+      redisRoundTrip,
       parts: { target: summarize(parts.target), gate: summarize(parts.gate), run: summarize(parts.run) },
       guardedP99Under1ms: guarded.p99 < 1,
       exchangesPer1000Calls,
@@ -108,5 +114,3 @@ export async function overheadBench(): Promise<OverheadResult> {
     await world.close();
   }
 }
-
-export const overheadRatio = (r: OverheadResult) => round(r.guarded.p50 / Math.max(r.direct.p50, 1e-6), 0);

@@ -21,8 +21,11 @@ export interface TargetProcess {
   memory(): Promise<{ rss: number; heapUsed: number }>;
   /** The bot process's event-loop delay since the last call. */
   loopDelay(): Promise<{ p99Ms: number; maxMs: number }>;
-  /** Waits until the bot's outbound calls stop (no new stand-in requests for 1 s): the work after the acks is done. */
-  settle(maxMs?: number): Promise<void>;
+  /**
+   * Waits until the work after the acks is done: no request waiting or running, and no new
+   * stand-in request for 1 s. Resolves to the time (performance.now()) the last request finished.
+   */
+  settle(maxMs?: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -45,15 +48,18 @@ export async function startTarget(kind: TargetKind): Promise<TargetProcess> {
       return bot.ask('memory');
     },
     loopDelay: () => bot.ask('loopDelay'),
-    async settle(maxMs = 60_000) {
-      if (!standIns) return;
+    async settle(maxMs = 240_000) {
+      if (!standIns) return performance.now();
       const until = Date.now() + maxMs;
+      let workDoneAt: number | undefined;
       let last = -1;
       for (;;) {
-        const now = await standIns.ask<number>('activity');
-        if (now === last || Date.now() > until) return;
+        const [work, now] = await Promise.all([bot.ask<{ waiting: number; running: number }>('work'), standIns.ask<number>('activity')]);
+        if (work.waiting + work.running > 0) workDoneAt = undefined;
+        else workDoneAt ??= performance.now();
+        if ((workDoneAt !== undefined && now === last) || Date.now() > until) return workDoneAt ?? performance.now();
         last = now;
-        await new Promise((r) => setTimeout(r, 1000));
+        await new Promise((r) => setTimeout(r, workDoneAt === undefined ? 100 : 1000));
       }
     },
     async stop() {

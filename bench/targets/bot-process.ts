@@ -2,8 +2,9 @@
  * The Slack app under load, in a process of its own so neither the load generator nor the
  * stand-ins share its event loop. `full <stand-in info JSON>`: the whole bot (createDeps +
  * createSlackApp on Redis); `bare`: a bare Bolt app (HTTPReceiver, same signing secret) whose
- * listeners only ack. Answers `link`, `memory` (RSS and heap after a GC) and `loopDelay` (the event
- * loop's delay since the last ask: a stall there delays every ack).
+ * listeners only ack. Answers `link`, `memory` (RSS and heap after a GC), `loopDelay` (the event
+ * loop's delay since the last ask: a stall there delays every ack) and `work` (requests waiting in
+ * the queue and running in this process: the agent work still owed after the acks).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import bolt from '@slack/bolt';
@@ -20,7 +21,7 @@ async function startBare() {
   app.command(/.*/, async ({ ack }) => ack());
   app.event('app_mention', async () => {});
   await app.start(port);
-  return { eventsUrl: `http://127.0.0.1:${port}/slack/events`, link: async () => {}, close: () => app.stop() };
+  return { eventsUrl: `http://127.0.0.1:${port}/slack/events`, link: async () => {}, close: () => app.stop(), deps: undefined };
 }
 
 async function main() {
@@ -37,7 +38,8 @@ async function main() {
     loop.reset();
     return delay;
   };
-  serveParent({ eventsUrl: target.eventsUrl }, { memory, loopDelay, link: (p) => target.link(...(p as [string, StandInUser])) }, () => target.close());
+  const work = async () => ({ waiting: (await target.deps?.requests.depth()) ?? 0, running: target.deps?.requests.running ?? 0 });
+  serveParent({ eventsUrl: target.eventsUrl }, { memory, loopDelay, work, link: (p) => target.link(...(p as [string, StandInUser])) }, () => target.close());
 }
 
 main().catch(failChild(`the ${process.argv[2]} bot process`));

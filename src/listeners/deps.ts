@@ -7,6 +7,7 @@ import type { ConnectedAccounts } from '../auth/connected-accounts.js';
 import type { RefreshTokenRevoker } from '../auth/refresh-token-revoker.js';
 import type { SignIn } from '../auth/sign-in.js';
 import type { RevokeAccess } from '../identity/revoke-access.js';
+import type { RequestQueue } from '../intake/request-queue.js';
 import type { Gate } from '../policy/gate.js';
 import type { HomePublisher } from '../slack/home-publisher.js';
 import type { LongReplies } from '../slack/long-replies.js';
@@ -17,6 +18,8 @@ import type { TokenVault } from '../vault/token-vault.js';
 
 /** What listeners may use; each takes only the parts it needs. */
 export interface ListenerDeps {
+  /** Where mentions and DMs go after Slack's ack; any process with room runs them. */
+  requests: Pick<RequestQueue, 'enqueue'>;
   runner: AgentRunner;
   plannerName: string;
   replies: LongReplies;

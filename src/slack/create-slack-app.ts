@@ -4,6 +4,7 @@ import { type AnyMiddlewareArgs, App, type CustomRoute, HTTPReceiver, LogLevel }
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { STATE_UNAVAILABLE_TEXT } from '../intake/submit-request.js';
 import { type ListenerDeps, registerListeners } from '../listeners/index.js';
 import { toBoltLogger } from '../logger.js';
 import type { Keys } from '../store/keys.js';
@@ -105,6 +106,6 @@ async function tellStateUnavailable(args: AnyMiddlewareArgs): Promise<void> {
   await client.chat.postMessage({
     channel: event.channel,
     thread_ts: event.thread_ts ?? event.ts,
-    text: ":warning: I can't reach my state store right now, so I did nothing with this request. Please try again in a minute.",
+    text: STATE_UNAVAILABLE_TEXT,
   });
 }

@@ -32,7 +32,9 @@ export type KeyKind =
   // The audit trail (src/audit): one hash-chained Redis Stream per workspace.
   | 'audit'
   // Leases of running turns, so another process can report a run whose process died (src/agent/live-runs.ts).
-  | 'live-run';
+  | 'live-run'
+  // Requests acked but not yet started, shared by every bot process (src/intake/request-queue.ts).
+  | 'request-queue';
 
 export interface Keys {
   readonly prefix: string;

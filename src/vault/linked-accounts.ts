@@ -13,6 +13,8 @@ export interface LinkedAccount {
 
 export interface LinkedAccountStore {
   get(who: SlackIdentity): Promise<LinkedAccount | undefined>;
+  /** Whether the person is linked, without opening the sealed refresh token (checked before every token use). */
+  has(who: SlackIdentity): Promise<boolean>;
   link(who: SlackIdentity, account: Omit<LinkedAccount, 'linkedAt'>): Promise<void>;
   unlink(who: SlackIdentity): Promise<boolean>;
 }
@@ -35,6 +37,9 @@ export function createLinkedAccountStore({ redis, keys, box }: { redis: Redis; k
       if (!raw) return undefined;
       const stored = JSON.parse(raw) as StoredLink;
       return { auth0Sub: stored.auth0Sub, linkedAt: stored.linkedAt, refreshToken: box.open(stored.refreshToken, identityKey(who)) };
+    },
+    async has(who) {
+      return (await redis.exists(keyOf(who))) === 1;
     },
     async link(who, account) {
       const stored: StoredLink = {

@@ -105,14 +105,17 @@ export function createTokenVault({ auth0, accounts, cache, serviceNames = {}, be
 
   return {
     async withToken<T>(request: TokenRequest, use: (accessToken: string) => Promise<T>): Promise<T> {
-      if (!(await accounts.get(request.who))) {
+      // Both reads leave together (one round trip to Redis); a signed-out person is offered sign-in first.
+      const [linked, active] = await Promise.allSettled([accounts.has(request.who), beforeUse?.(request)]);
+      if (linked.status === 'rejected') throw linked.reason;
+      if (!linked.value) {
         throw new AgentHubError(
           'not_linked',
           'No linked Auth0 account for this Slack user',
           "Your Slack account isn't linked to AgentHub yet, so I can't act on your behalf. Sign in to AgentHub first, then ask again.",
         );
       }
-      await beforeUse?.(request);
+      if (active.status === 'rejected') throw active.reason;
       const call: VaultCall = { request, use: use as (token: string) => Promise<unknown>, callId: randomUUID() };
       const protectedCall = authorizerFor(request).protect(
         (c) => ({ threadID: cacheContext(c.request), toolCallID: c.callId, toolName: c.request.connection }),

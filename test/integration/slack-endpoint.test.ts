@@ -158,12 +158,16 @@ describe('bad input gets a helpful answer and changes nothing', () => {
     expect(h.slack.requests.length).toBe(before);
   });
 
-  it('/agenthub help lists the commands privately', async () => {
+  it('/agenthub help lists the commands privately, in the ack itself (no second request)', async () => {
+    const before = h.slack.requests.length;
     const res = await postCommand(h.eventsUrl, SIGNING_SECRET, slashCommand({ text: 'help', responseUrl: h.slack.responseUrl('cmd-2') }));
     expect(res.status).toBe(200);
-    const posted = await h.slack.waitFor((c) => c.api === 'response' && c.responseId === 'cmd-2', 5000);
-    expect(posted.params).toMatchObject({ response_type: 'ephemeral' });
-    expect(String(posted.params.text)).toContain('/agenthub help');
+    const body = (await res.json()) as { response_type: string; text: string };
+    expect(body.response_type).toBe('ephemeral');
+    expect(body.text).toContain('/agenthub help');
+    expect(body.text).toContain('/agenthub revoke');
+    await settle();
+    expect(h.slack.requests.length).toBe(before);
   });
 
   it('odd text (control characters, RTL marks, emoji, a broadcast mention) is handled and never pings the channel', async () => {

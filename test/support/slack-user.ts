@@ -53,10 +53,10 @@ export async function mention(h: SlackWorld, user: string, text: string, opts: {
   return { ts: opts.threadTs ?? ts, progressTs: (progress.responseBody as { ts: string }).ts };
 }
 
-/** Waits until the thread's progress message is updated to text matching `pattern`. */
+/** Waits until the thread's progress message is updated to an answer (not a "Working: …" step) matching `pattern`. */
 export async function threadSays(h: SlackWorld, progressTs: string, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
   try {
-    const hit = await h.slack.waitFor((c) => c.api === 'chat.update' && c.params.ts === progressTs && pattern.test(messageText(c)), timeoutMs);
+    const hit = await h.slack.waitFor((c) => isAnswerUpdate(c) && c.params.ts === progressTs && pattern.test(messageText(c)), timeoutMs);
     return messageText(hit);
   } catch {
     const latest = h.slack

@@ -71,16 +71,22 @@ export class PrivateNotes {
       clicked.blocks = p.blocks;
       return true;
     }
+    this.addAnswer(origin, p, `${call.responseId}-${call.at}`);
+    return true;
+  }
+
+  /** A command's answer (response_url post or ack body): private unless it says in_channel. */
+  addAnswer(origin: { user: string; channel: string; threadTs?: string }, p: Record<string, unknown>, id = `ack-${++this.seq}`): void {
+    if (typeof p.text !== 'string' && !Array.isArray(p.blocks)) return;
     const everyone = p.response_type === 'in_channel';
     this.push({
-      id: `${call.responseId}-${call.at}-${this.notes.length}`,
+      id: `${id}-${this.notes.length}`,
       channel: origin.channel,
       threadTs: origin.threadTs,
       user: everyone ? undefined : origin.user,
       text: str(p.text),
       blocks: p.blocks,
     });
-    return true;
   }
 
   /** Notes in a conversation that `viewer` may see. */

@@ -98,12 +98,18 @@ export function createSlackDelivery({ slack, eventsUrl, signingSecret, workspace
   };
 
   /** Sends, and tells the person privately when the bot refused or could not be reached. */
-  async function deliver(send: () => Promise<Response>, where: { user: string; channel?: string; threadTs?: string }): Promise<DeliveryResult> {
+  async function deliver(
+    send: () => Promise<Response>,
+    where: { user: string; channel?: string; threadTs?: string },
+    /** A slash command may answer in its ack body; Slack shows that answer like a response_url post. */
+    readsAnswer = false,
+  ): Promise<DeliveryResult> {
     let status = 0;
     try {
       const res = await send();
       status = res.status;
-      await res.body?.cancel();
+      const body = readsAnswer && status === 200 ? await res.text() : (await res.body?.cancel(), '');
+      if (body && where.channel) notes.addAnswer({ user: where.user, channel: where.channel, threadTs: where.threadTs }, JSON.parse(body));
     } catch (err) {
       logger?.warn({ err }, 'demo page: the bot could not be reached');
     }
@@ -134,7 +140,7 @@ export function createSlackDelivery({ slack, eventsUrl, signingSecret, workspace
           text: rest.join(' '),
           responseUrl: notes.responseUrlFor({ user, channel, threadTs }),
         });
-        return deliver(() => postCommand(eventsUrl, signingSecret, fields), { user, channel, threadTs });
+        return deliver(() => postCommand(eventsUrl, signingSecret, fields), { user, channel, threadTs }, true);
       }
       const isDm = channel.startsWith('D');
       if (isDm && channel !== slack.dmChannelFor(user)) {

@@ -20,6 +20,11 @@ export interface SubcommandContext {
 export interface Subcommand {
   usage: string;
   summary: string;
+  /**
+   * Answers from memory, without I/O: its reply goes in the ack itself (Slack shows it at once,
+   * and no second request to response_url is needed). Anything that may wait stays off.
+   */
+  instant?: boolean;
   run(ctx: SubcommandContext): Promise<CommandReply>;
 }
 
@@ -41,6 +46,7 @@ export function createSubcommands(features: SubcommandRegistry = {}): Subcommand
   registry.help = {
     usage: 'help',
     summary: 'show this list',
+    instant: true,
     run: async () => ({ text: helpText(registry) }),
   };
   return Object.assign(registry, features);

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { cleanRequestText, handleAgentRequest } from '../../slack/handle-agent-request.js';
+import { submitAgentRequest } from '../../intake/submit-request.js';
+import { cleanRequestText } from '../../slack/handle-agent-request.js';
 import type { RequestDeps } from './message-im.js';
 
 /** `@AgentHub <task>` in a channel: answered in the mention's thread. */
@@ -7,7 +8,7 @@ export function createAppMentionListener(deps: RequestDeps) {
   return async ({ event, client, context }: SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs) => {
     const teamId = context.teamId ?? event.team;
     if (!event.user || !teamId) return;
-    await handleAgentRequest(
+    await submitAgentRequest(
       client,
       {
         who: { teamId, userId: event.user },

@@ -1,9 +1,10 @@
 import type { AllMiddlewareArgs, Context, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { type AgentRequest, cleanRequestText, handleAgentRequest } from '../../slack/handle-agent-request.js';
-import type { ListenerDeps } from '../deps.js';
+import { type SubmitDeps, submitAgentRequest } from '../../intake/submit-request.js';
+import { type AgentRequest, cleanRequestText } from '../../slack/handle-agent-request.js';
 
-export type RequestDeps = Pick<ListenerDeps, 'runner' | 'flow' | 'audit' | 'signIn' | 'connected' | 'plannerName' | 'replies' | 'streamReplies' | 'logger'>;
+/** Listeners only queue requests (after Slack's ack); whichever process has room runs them. */
+export type RequestDeps = SubmitDeps;
 
 type DirectMessage = SlackEventMiddlewareArgs<'message'>['message'];
 
@@ -21,11 +22,11 @@ export function requestFromDirectMessage(message: DirectMessage, context: Contex
   };
 }
 
-/** Handles a direct message (a plain DM or a message in an assistant thread) as a request. */
+/** Queues a direct message (a plain DM or a message in an assistant thread) as a request. */
 export async function handleDirectMessage(client: WebClient, message: DirectMessage, context: Context, deps: RequestDeps): Promise<boolean> {
   const request = requestFromDirectMessage(message, context);
   if (!request) return false;
-  await handleAgentRequest(client, request, deps);
+  await submitAgentRequest(client, request, deps);
   return true;
 }
 

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { AgentRequest } from '../slack/handle-agent-request.js';
+import type { Keys } from '../store/keys.js';
+import type { LoopLoad } from './loop-load.js';
+
+/**
+ * Requests acked but not started yet, kept in Redis and shared by every bot process.
+ *
+ * Slack is acked before any agent work, and that work used to wait in the acking process's
+ * memory: a burst starved the event loop (acks at 1,000 mentions/s took seconds) and a process
+ * that died lost everything it had acked. Here a request is queued in Redis after its ack; any
+ * process takes it, one process once (an atomic pop), and starts it at once. A process takes new
+ * work only while its event loop has room, so under a burst the queue grows in Redis instead of
+ * delaying acks, and drains when the burst is over. A full queue refuses new requests, and the
+ * person is told; a dead process loses none of the requests still waiting.
+ *
+ * Once taken, a request is the running turn's: the live-run lease (src/agent/live-runs.ts) reports
+ * it if its process dies. The gap between the pop and that lease is the few milliseconds in which
+ * the request is recorded in the audit trail and "Working on it…" is posted.
+ */
+
+export interface QueuedRequest {
+  id: string;
+  request: AgentRequest;
+  /** Epoch ms when it was queued: a request that waited too long is reported, not run. */
+  queuedAt: number;
+}
+
+export type EnqueueResult = 'queued' | 'full';
+
+export interface QueueHandlers {
+  /** Runs a request taken by this process; each request is taken by one process, once. */
+  run(job: QueuedRequest): Promise<void>;
+  /** A request that waited longer than `maxWaitMs` (say, every process was down): report it, don't run it. */
+  stale(job: QueuedRequest, waitedMs: number): Promise<void>;
+}
+
+export interface RequestQueue {
+  /** Queues a request for whichever process has room; 'full' means it was not queued. */
+  enqueue(request: AgentRequest): Promise<EnqueueResult>;
+  /** Starts taking requests in this process. */
+  start(handlers: QueueHandlers): Promise<void>;
+  /** Stops taking requests; resolves when those running here are done (or after `drainMs`). */
+  stop(): Promise<void>;
+  /** Requests waiting, across every process. */
+  depth(): Promise<number>;
+  /** Requests running in this process. */
+  readonly running: number;
+}
+
+// KEYS: waiting (zset by arrival), jobs (hash), sequence. ARGV: id, payload, capacity, wake channel.
+const ENQUEUE = `
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[3]), ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('PUBLISH', ARGV[4], '1')
+return 1`;
+
+// KEYS: waiting, jobs. The oldest request, removed in the same step, so two processes never both take it.
+const TAKE = `
+local ids = redis.call('ZRANGE', KEYS[1], 0, 0)
+if #ids == 0 then return false end
+redis.call('ZREM', KEYS[1], ids[1])
+local payload = redis.call('HGET', KEYS[2], ids[1])
+redis.call('HDEL', KEYS[2], ids[1])
+return payload`;
+
+export function createRequestQueue({
+  redis,
+  keys,
+  logger,
+  load,
+  concurrency = 64,
+  capacity = 10_000,
+  busyAbove = 0.8,
+  pollMs = 250,
+  drainMs = 10_000,
+  maxWaitMs = 10 * 60 * 1000,
+  now = Date.now,
+}: {
+  redis: Redis;
+  keys: Keys;
+  logger: Logger;
+  /** This process's event-loop load: above `busyAbove`, no new request starts while one is running. */
+  load: Pick<LoopLoad, 'utilization'>;
+  /** Most requests running at once in one process (agent runs mostly wait on the network). */
+  concurrency?: number;
+  /** Most requests waiting across all processes; beyond it, requests are refused. */
+  capacity?: number;
+  busyAbove?: number;
+  /** How often an idle process looks for work it was not woken for (a lost wake-up, a busy spell ending). */
+  pollMs?: number;
+  drainMs?: number;
+  maxWaitMs?: number;
+  now?: () => number;
+}): RequestQueue {
+  // One hash tag: both scripts touch several keys, which Redis Cluster allows only within one slot.
+  const waiting = keys.key('request-queue', '{request-queue}', 'waiting');
+  const jobs = keys.key('request-queue', '{request-queue}', 'jobs');
+  const sequence = keys.key('request-queue', '{request-queue}', 'sequence');
+  const wake = keys.key('channel', 'request-queue');
+
+  let handle: QueueHandlers | undefined;
+  let running = 0;
+  let taking = false;
+  let wokenWhileTaking = false;
+  let poll: NodeJS.Timeout | undefined;
+  let subscriber: Redis | undefined;
+  const drained = new Set<() => void>();
+
+  const hasRoom = () => handle !== undefined && running < concurrency && (running === 0 || load.utilization() < busyAbove);
+
+  /** Takes requests while this process has room; concurrent calls fold into the one already taking. */
+  const take = async (): Promise<void> => {
+    if (taking) {
+      wokenWhileTaking = true;
+      return;
+    }
+    taking = true;
+    try {
+      do {
+        wokenWhileTaking = false;
+        while (hasRoom()) {
+          const handler = handle!;
+          const raw = (await redis.eval(TAKE, 2, waiting, jobs)) as string | null;
+          if (!raw) break;
+          begin(raw, handler); // taken means ours: it runs even if stop() came meanwhile
+        }
+      } while (wokenWhileTaking && hasRoom());
+    } catch (err) {
+      logger.warn({ err }, 'could not take queued requests; trying again shortly');
+    } finally {
+      taking = false;
+    }
+  };
+
+  const begin = (raw: string, handler: QueueHandlers) => {
+    let job: QueuedRequest;
+    try {
+      job = JSON.parse(raw) as QueuedRequest;
+    } catch (err) {
+      logger.error({ err }, 'dropped an unreadable queued request');
+      return;
+    }
+    running++;
+    const waited = now() - job.queuedAt;
+    void (waited > maxWaitMs ? handler.stale(job, waited) : handler.run(job))
+      .catch((err) => logger.error({ err, job: job.id }, 'a queued request failed'))
+      .finally(() => {
+        running--;
+        if (running === 0) for (const done of drained) done();
+        void take();
+      });
+  };
+
+  return {
+    async enqueue(request) {
+      const job: QueuedRequest = { id: randomUUID(), request, queuedAt: now() };
+      const ok = await redis.eval(ENQUEUE, 3, waiting, jobs, sequence, job.id, JSON.stringify(job), String(capacity), wake);
+      return ok === 1 ? 'queued' : 'full';
+    },
+    async start(handlers) {
+      handle = handlers;
+      subscriber = redis.duplicate({ enableOfflineQueue: true });
+      subscriber.on('error', (err) => logger.warn({ err: { message: err.message } }, 'request-queue wake-up connection problem'));
+      subscriber.on('message', () => void take());
+      await subscriber.subscribe(wake);
+      poll = setInterval(() => void take(), pollMs);
+      poll.unref();
+      await take();
+    },
+    async stop() {
+      handle = undefined;
+      if (poll) clearInterval(poll);
+      subscriber?.disconnect();
+      if (running === 0) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, drainMs);
+        drained.add(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
+    depth: () => redis.zcard(waiting),
+    get running() {
+      return running;
+    },
+  };
+}
