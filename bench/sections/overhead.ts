@@ -8,7 +8,7 @@ import { createLogger } from '../../src/logger.js';
 import type { PeopleDirectory } from '../../src/tools/tool-context.js';
 import type { ToolDefinition } from '../../src/tools/tool-definition.js';
 import { createToolExecutor } from '../../src/tools/tool-executor.js';
-import { type LatencySummary, round, summarize } from '../support/stats.js';
+import { type LatencySummary, summarize } from '../support/stats.js';
 import { startWorld, TEAM } from '../support/world.js';
 
 const CALLS = 1000;

@@ -28,7 +28,8 @@ export interface QueuedRequest {
   queuedAt: number;
 }
 
-export type EnqueueResult = 'queued' | 'full';
+/** 'duplicate': this Slack delivery (event_id) was queued before: a retry or a replay, dropped. */
+export type EnqueueResult = 'queued' | 'full' | 'duplicate';
 
 export interface QueueHandlers {
   /** Runs a request taken by this process; each request is taken by one process, once. */
@@ -38,8 +39,12 @@ export interface QueueHandlers {
 }
 
 export interface RequestQueue {
-  /** Queues a request for whichever process has room; 'full' means it was not queued. */
-  enqueue(request: AgentRequest): Promise<EnqueueResult>;
+  /**
+   * Queues a request for whichever process has room; 'full' means it was not queued. With a
+   * `deliveryId` (Slack's event_id), the delivery is claimed in the same atomic step, so a retried
+   * delivery is queued once across every process, and a claimed delivery is never left unqueued.
+   */
+  enqueue(request: AgentRequest, options?: { deliveryId?: string }): Promise<EnqueueResult>;
   /** Starts taking requests in this process. */
   start(handlers: QueueHandlers): Promise<void>;
   /** Stops taking requests; resolves when those running here are done (or after `drainMs`). */
@@ -50,12 +55,17 @@ export interface RequestQueue {
   readonly running: number;
 }
 
-// KEYS: waiting (zset by arrival), jobs (hash), sequence. ARGV: id, payload, capacity, wake channel.
+// KEYS: waiting (zset by arrival), jobs (hash), sequence, delivery claim.
+// ARGV: id, payload, capacity, wake channel, whether to claim the delivery, claim lifetime (s).
+// Only the first request after a lull wakes the processes: a process that has room keeps taking
+// until the queue is empty, and a busy one takes again as its runs finish.
 const ENQUEUE = `
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+if ARGV[5] == '1' and not redis.call('SET', KEYS[4], '1', 'NX', 'EX', ARGV[6]) then return 2 end
+local waiting = redis.call('ZCARD', KEYS[1])
+if waiting >= tonumber(ARGV[3]) then return 0 end
 redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[3]), ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-redis.call('PUBLISH', ARGV[4], '1')
+if waiting == 0 then redis.call('PUBLISH', ARGV[4], '1') end
 return 1`;
 
 // KEYS: waiting, jobs. The oldest request, removed in the same step, so two processes never both take it.
@@ -67,6 +77,9 @@ local payload = redis.call('HGET', KEYS[2], ids[1])
 redis.call('HDEL', KEYS[2], ids[1])
 return payload`;
 
+/** Longer than Slack's whole retry schedule, and than a captured request's five-minute replay window. */
+const DELIVERY_MEMORY_SECONDS = 24 * 60 * 60;
+
 export function createRequestQueue({
   redis,
   keys,
@@ -74,7 +87,8 @@ export function createRequestQueue({
   load,
   concurrency = 64,
   capacity = 10_000,
-  busyAbove = 0.8,
+  startMoreBelow = 0.8,
+  startFirstBelow = 0.95,
   pollMs = 250,
   drainMs = 10_000,
   maxWaitMs = 10 * 60 * 1000,
@@ -83,13 +97,16 @@ export function createRequestQueue({
   redis: Redis;
   keys: Keys;
   logger: Logger;
-  /** This process's event-loop load: above `busyAbove`, no new request starts while one is running. */
+  /** This process's event-loop utilization, which decides when it starts more work. */
   load: Pick<LoopLoad, 'utilization'>;
   /** Most requests running at once in one process (agent runs mostly wait on the network). */
   concurrency?: number;
   /** Most requests waiting across all processes; beyond it, requests are refused. */
   capacity?: number;
-  busyAbove?: number;
+  /** Below this utilization, requests start up to `concurrency`. */
+  startMoreBelow?: number;
+  /** Below this one, a process with nothing running starts one request. Above it, acks take the whole loop. */
+  startFirstBelow?: number;
   /** How often an idle process looks for work it was not woken for (a lost wake-up, a busy spell ending). */
   pollMs?: number;
   drainMs?: number;
@@ -110,7 +127,11 @@ export function createRequestQueue({
   let subscriber: Redis | undefined;
   const drained = new Set<() => void>();
 
-  const hasRoom = () => handle !== undefined && running < concurrency && (running === 0 || load.utilization() < busyAbove);
+  const hasRoom = () => {
+    if (handle === undefined || running >= concurrency) return false;
+    const busy = load.utilization();
+    return busy < startMoreBelow || (running === 0 && busy < startFirstBelow);
+  };
 
   /** Takes requests while this process has room; concurrent calls fold into the one already taking. */
   const take = async (): Promise<void> => {
@@ -156,10 +177,12 @@ export function createRequestQueue({
   };
 
   return {
-    async enqueue(request) {
+    async enqueue(request, { deliveryId } = {}) {
       const job: QueuedRequest = { id: randomUUID(), request, queuedAt: now() };
-      const ok = await redis.eval(ENQUEUE, 3, waiting, jobs, sequence, job.id, JSON.stringify(job), String(capacity), wake);
-      return ok === 1 ? 'queued' : 'full';
+      const claim = keys.key('request-queue', '{request-queue}', 'delivery', deliveryId ?? '-');
+      const args = [job.id, JSON.stringify(job), String(capacity), wake, deliveryId ? '1' : '0', String(DELIVERY_MEMORY_SECONDS)];
+      const result = await redis.eval(ENQUEUE, 4, waiting, jobs, sequence, claim, ...args);
+      return result === 1 ? 'queued' : result === 2 ? 'duplicate' : 'full';
     },
     async start(handlers) {
       handle = handlers;

@@ -12,13 +12,19 @@ export interface SubmitDeps {
 }
 
 /**
- * Hands a request (already acked) to the queue that any bot process serves. When it cannot be
- * queued, the person hears why in the thread, and nothing is done.
+ * Hands a request (already acked) to the queue that any bot process serves; `deliveryId` is the
+ * Slack event_id, claimed in the same step (retries and replays are dropped there). When it cannot
+ * be queued, the person hears why in the thread, and nothing is done.
  */
-export async function submitAgentRequest(client: WebClient, request: AgentRequest, { requests, logger }: SubmitDeps): Promise<void> {
+export async function submitAgentRequest(client: WebClient, request: AgentRequest, { requests, logger }: SubmitDeps, deliveryId?: string): Promise<void> {
   let refusal: string;
   try {
-    if ((await requests.enqueue(request)) === 'queued') return;
+    const result = await requests.enqueue(request, deliveryId ? { deliveryId } : {});
+    if (result === 'queued') return;
+    if (result === 'duplicate') {
+      logger.info({ deliveryId }, 'duplicate event delivery ignored');
+      return;
+    }
     logger.warn({ team: request.who.teamId, user: request.who.userId }, 'request queue full: request refused');
     refusal = QUEUE_FULL_TEXT;
   } catch (err) {

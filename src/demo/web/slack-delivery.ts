@@ -108,8 +108,12 @@ export function createSlackDelivery({ slack, eventsUrl, signingSecret, workspace
     try {
       const res = await send();
       status = res.status;
-      const body = readsAnswer && status === 200 ? await res.text() : (await res.body?.cancel(), '');
-      if (body && where.channel) notes.addAnswer({ user: where.user, channel: where.channel, threadTs: where.threadTs }, JSON.parse(body));
+      if (readsAnswer && status === 200) {
+        const body = await res.text();
+        if (body && where.channel) notes.addAnswer({ user: where.user, channel: where.channel, threadTs: where.threadTs }, JSON.parse(body));
+      } else {
+        await res.body?.cancel();
+      }
     } catch (err) {
       logger?.warn({ err }, 'demo page: the bot could not be reached');
     }

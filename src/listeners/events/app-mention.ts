@@ -5,7 +5,7 @@ import type { RequestDeps } from './message-im.js';
 
 /** `@AgentHub <task>` in a channel: answered in the mention's thread. */
 export function createAppMentionListener(deps: RequestDeps) {
-  return async ({ event, client, context }: SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs) => {
+  return async ({ event, body, client, context }: SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs) => {
     const teamId = context.teamId ?? event.team;
     if (!event.user || !teamId) return;
     await submitAgentRequest(
@@ -17,6 +17,7 @@ export function createAppMentionListener(deps: RequestDeps) {
         text: cleanRequestText(event.text, context.botUserId),
       },
       deps,
+      body.event_id,
     );
   };
 }

@@ -25,10 +25,10 @@ export function createAssistant(deps: RequestDeps): Assistant {
         logger.warn({ err }, 'could not greet the assistant thread');
       }
     },
-    userMessage: async ({ message, client, context, setStatus, logger }) => {
+    userMessage: async ({ message, body, client, context, setStatus, logger }) => {
       // Status is a courtesy: workspaces without the assistant pane refuse it, the request still runs.
       await setStatus({ status: 'is working on it…' }).catch((err: unknown) => logger.debug({ err }, 'assistant status unavailable'));
-      await handleDirectMessage(client, message, context, deps);
+      await handleDirectMessage(client, message, context, deps, body.event_id);
     },
   });
 }

@@ -23,16 +23,22 @@ export function requestFromDirectMessage(message: DirectMessage, context: Contex
 }
 
 /** Queues a direct message (a plain DM or a message in an assistant thread) as a request. */
-export async function handleDirectMessage(client: WebClient, message: DirectMessage, context: Context, deps: RequestDeps): Promise<boolean> {
+export async function handleDirectMessage(
+  client: WebClient,
+  message: DirectMessage,
+  context: Context,
+  deps: RequestDeps,
+  deliveryId: string | undefined,
+): Promise<boolean> {
   const request = requestFromDirectMessage(message, context);
   if (!request) return false;
-  await submitAgentRequest(client, request, deps);
+  await submitAgentRequest(client, request, deps, deliveryId);
   return true;
 }
 
 /** A direct message to the bot is a request too. */
 export function createDirectMessageListener(deps: RequestDeps) {
-  return async ({ message, client, context }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs) => {
-    await handleDirectMessage(client, message, context, deps);
+  return async ({ message, body, client, context }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs) => {
+    await handleDirectMessage(client, message, context, deps, body.event_id);
   };
 }

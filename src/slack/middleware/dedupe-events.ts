@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Keys } from '../../store/keys.js';
 
 const REMEMBER_SECONDS = 24 * 60 * 60; // longer than Slack's whole retry schedule
+const CLAIMED_WHEN_QUEUED = new Set(['app_mention', 'message']);
 
 /**
  * Slack retries an event it thinks we missed (X-Slack-Retry-Num), and an attacker can replay a
@@ -26,6 +27,9 @@ export function createEventDedupe({
     const { body, next, context } = args as AnyMiddlewareArgs & { next: () => Promise<void>; context: { retryNum?: number } };
     const eventId = (body as { event_id?: unknown }).event_id;
     if (typeof eventId !== 'string') return next();
+    // Mentions and messages become queued requests: the queue claims their event_id in the same
+    // atomic step as queueing them (src/intake/request-queue.ts), one Redis call instead of two.
+    if (CLAIMED_WHEN_QUEUED.has(String((body as { event?: { type?: unknown } }).event?.type))) return next();
     let first: boolean;
     try {
       first = (await redis.set(keys.key('event', eventId), '1', 'EX', REMEMBER_SECONDS, 'NX')) === 'OK';

@@ -28,7 +28,7 @@ describe('the request queue: acked requests wait in Redis for any process with r
   });
   afterAll(async () => store?.close());
 
-  /** One bot process's queue. `busy` stands for its event loop's load. */
+  /** One bot process's queue. `busy` stands for its event loop's utilization (0–1). */
   function processQueue(options: { busy?: () => number; capacity?: number; concurrency?: number; pollMs?: number; now?: () => number } = {}) {
     const { busy = () => 0, ...rest } = options;
     return createRequestQueue({ redis: store.redis, keys: store.keys, logger: pino({ level: 'silent' }), load: { utilization: busy }, ...rest });
@@ -85,17 +85,30 @@ describe('the request queue: acked requests wait in Redis for any process with r
   });
 
   it('while its event loop is busy, a process runs one request at a time; the rest wait in Redis and start when it has room', async () => {
-    let load = 1;
+    let busy = 0.9;
     const ran: string[] = [];
-    const queue = processQueue({ busy: () => load, pollMs: 20 });
+    const queue = processQueue({ busy: () => busy, pollMs: 20 });
     const active = await serve(queue, ran, { ms: 30 });
     for (let n = 1; n <= 6; n++) await queue.enqueue(request(n));
     await until(() => ran.length === 3, 'three runs under load');
     expect(active.max).toBe(1);
-    load = 0;
+    busy = 0.1;
     for (let n = 7; n <= 12; n++) await queue.enqueue(request(n));
     await until(() => ran.length === 12, 'the rest once there is room');
     expect(active.max).toBeGreaterThan(1);
+  });
+
+  it('a process whose event loop is saturated by acks starts nothing; its requests wait for a process with room', async () => {
+    const ran: string[] = [];
+    const saturated = processQueue({ busy: () => 1, pollMs: 20 });
+    await serve(saturated, ran);
+    for (let n = 1; n <= 3; n++) await saturated.enqueue(request(n));
+    await settle(200);
+    expect(ran).toEqual([]);
+    const helper: string[] = [];
+    await serve(processQueue(), helper);
+    await until(() => helper.length === 3, 'the other process to run them');
+    expect(ran).toEqual([]);
   });
 
   it('never runs more than its concurrency at once', async () => {
@@ -105,6 +118,15 @@ describe('the request queue: acked requests wait in Redis for any process with r
     await Promise.all(Array.from({ length: 12 }, (_, n) => queue.enqueue(request(n))));
     await until(() => ran.length === 12, 'twelve runs');
     expect(active.max).toBe(3);
+  });
+
+  it('a Slack delivery (event_id) is queued once across processes, however often it is delivered', async () => {
+    const processes = [processQueue(), processQueue(), processQueue()];
+    const results = await Promise.all(Array.from({ length: 9 }, (_, n) => processes[n % 3]!.enqueue(request(1), { deliveryId: 'Ev0REPLAYED' })));
+    expect(results.filter((r) => r === 'queued')).toHaveLength(1);
+    expect(results.filter((r) => r === 'duplicate')).toHaveLength(8);
+    expect(await processes[0]!.enqueue(request(2), { deliveryId: 'Ev0OTHER' })).toBe('queued');
+    expect(await processes[0]!.depth()).toBe(2);
   });
 
   it('a full queue refuses new requests and keeps the ones it holds', async () => {
