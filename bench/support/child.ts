@@ -42,6 +42,7 @@ export interface Child<R> {
 /** Runner side: forks a TypeScript entry point (trusting the Auth0 stand-in's certificate) and waits for `ready`. */
 export async function startChild<R>(script: URL, args: string[] = []): Promise<Child<R>> {
   const child = fork(script, args, {
+    // BENCH_CPU_PROF=<dir>: every child writes a V8 CPU profile there, to see where a figure's time goes.
     execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     env: { ...process.env, NODE_EXTRA_CA_CERTS: STAND_IN_CERT_PATH },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

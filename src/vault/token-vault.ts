@@ -65,6 +65,8 @@ export interface TokenVaultOptions {
   beforeUse?: (request: TokenRequest) => Promise<void>;
   /** Runs before every exchange with Auth0 (the audit trail); if it throws, no exchange happens. */
   beforeExchange?: (request: TokenRequest) => Promise<void>;
+  /** How long Auth0 may take to answer an exchange (default EXCHANGE_TIMEOUT_MS). */
+  exchangeTimeoutMs?: number;
 }
 
 /**
@@ -74,7 +76,15 @@ export interface TokenVaultOptions {
  * thread would share a token. Here the context id the SDK keys on is built from team, user,
  * connection and scopes — never from the conversation — and the SDK's store is our in-memory cache.
  */
-export function createTokenVault({ auth0, accounts, cache, serviceNames = {}, beforeExchange, beforeUse }: TokenVaultOptions): TokenVault {
+export function createTokenVault({
+  auth0,
+  accounts,
+  cache,
+  serviceNames = {},
+  beforeExchange,
+  beforeUse,
+  exchangeTimeoutMs = EXCHANGE_TIMEOUT_MS,
+}: TokenVaultOptions): TokenVault {
   let exchanges = 0;
   const authorizers = new Map<string, InstanceType<typeof TokenVaultAuthorizerBase<[VaultCall]>>>();
   const serviceName = (connection: string) => serviceNames[connection] ?? connection;
@@ -83,19 +93,22 @@ export function createTokenVault({ auth0, accounts, cache, serviceNames = {}, be
     const id = `${request.connection}|${request.verifyScopes ? [...request.scopes].sort().join(' ') : ''}|${request.singleUse ? 'once' : 'cached'}`;
     let authorizer = authorizers.get(id);
     if (!authorizer) {
-      authorizer = new CheckedTokenVaultAuthorizer(auth0, {
-        connection: request.connection,
-        scopes: request.verifyScopes ? [...request.scopes] : [],
-        credentialsContext: request.singleUse ? 'tool-call' : 'thread',
-        store: cache,
-        refreshToken: async ({ request: r }) => {
-          const account = await accounts.get(r.who);
-          if (!account) return undefined;
-          await beforeExchange?.(r);
-          exchanges++;
-          return account.refreshToken;
+      authorizer = new CheckedTokenVaultAuthorizer(
+        { ...auth0, timeoutMs: exchangeTimeoutMs },
+        {
+          connection: request.connection,
+          scopes: request.verifyScopes ? [...request.scopes] : [],
+          credentialsContext: request.singleUse ? 'tool-call' : 'thread',
+          store: cache,
+          refreshToken: async ({ request: r }) => {
+            const account = await accounts.get(r.who);
+            if (!account) return undefined;
+            await beforeExchange?.(r);
+            exchanges++;
+            return account.refreshToken;
+          },
         },
-      });
+      );
       authorizers.set(id, authorizer);
     }
     return authorizer;
@@ -164,7 +177,7 @@ const FEDERATED_EXCHANGE = 'urn:auth0:params:oauth:grant-type:token-exchange:fed
  */
 class CheckedTokenVaultAuthorizer extends TokenVaultAuthorizerBase<[VaultCall]> {
   constructor(
-    private readonly tenant: { domain: string; clientId: string; clientSecret: string },
+    private readonly tenant: { domain: string; clientId: string; clientSecret: string; timeoutMs: number },
     params: ConstructorParameters<typeof TokenVaultAuthorizerBase<[VaultCall]>>[1],
   ) {
     super(tenant, params);
@@ -195,10 +208,10 @@ class CheckedTokenVaultAuthorizer extends TokenVaultAuthorizerBase<[VaultCall]> 
             connection: call.request.connection,
             requested_token_type: 'http://auth0.com/oauth/token-type/federated-connection-access-token',
           }),
-          signal: AbortSignal.timeout(EXCHANGE_TIMEOUT_MS),
+          signal: AbortSignal.timeout(this.tenant.timeoutMs),
         });
       } catch (err) {
-        throw unavailable((err as Error).name === 'TimeoutError' ? `no answer within ${EXCHANGE_TIMEOUT_MS} ms` : 'network error', err);
+        throw unavailable((err as Error).name === 'TimeoutError' ? `no answer within ${this.tenant.timeoutMs} ms` : 'network error', err);
       }
       if (res.status >= 500 || res.status === 429) throw unavailable(`HTTP ${res.status}`);
       if (res.ok) response = (await res.json()) as TokenResponse;

@@ -2,6 +2,9 @@ import { calendar, type calendar_v3 } from '@googleapis/calendar';
 
 export type CalendarClient = calendar_v3.Calendar;
 
+/** How long one request to Google Calendar may take before it counts as unanswered. */
+export const CALENDAR_TIMEOUT_MS = 10_000;
+
 /** Transient server errors are retried twice, quickly; reads only (see `readRetry`). */
 const RETRY = {
   retry: 2,
@@ -21,12 +24,13 @@ export const readRetry = { retryConfig: { ...RETRY, httpMethodsToRetry: ['POST']
  * A Google Calendar v3 client for one call, built from a Token Vault access token. The token is
  * sent as a bearer header; gaxios redacts it from the errors it throws.
  */
-export function createCalendarClient(accessToken: string, rootUrl: string): CalendarClient {
+export function createCalendarClient(accessToken: string, rootUrl: string, { timeoutMs = CALENDAR_TIMEOUT_MS }: { timeoutMs?: number } = {}): CalendarClient {
   return calendar({
     version: 'v3',
     rootUrl,
     headers: { Authorization: `Bearer ${accessToken}` },
-    timeout: 10_000,
+    // Per request (each retry gets its own): a Google that stops answering ends in a sentence, not a hang.
+    timeout: timeoutMs,
     retryConfig: RETRY,
   });
 }

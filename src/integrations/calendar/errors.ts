@@ -97,7 +97,7 @@ export function explainCalendarError(err: unknown, target: string, write?: Write
     );
   }
   const serverError = typeof f.status === 'number' && f.status >= 500;
-  const unreachable = f.status === undefined && NETWORK_CODES.has(String((err as { code?: unknown }).code));
+  const unreachable = f.status === undefined && (NETWORK_CODES.has(String((err as { code?: unknown }).code)) || timedOut(err));
   if (serverError || unreachable) {
     const what = serverError ? 'is having trouble right now (it returned a server error)' : "didn't answer";
     return new AgentHubError(
@@ -112,11 +112,23 @@ export function explainCalendarError(err: unknown, target: string, write?: Write
   return err;
 }
 
+/** gaxios ends a request that ran past its `timeout` with an abort, and never retries one itself. */
+function timedOut(err: unknown): boolean {
+  const e = err as { name?: unknown; cause?: { name?: unknown } };
+  return e.name === 'AbortError' || e.cause?.name === 'AbortError';
+}
+
+/** A read that Google did not answer in time is asked again this many times; a write never is. */
+const READ_TIMEOUT_RETRIES = 2;
+
 /** Runs one Google Calendar call, turning its failure into a sentence about `target`. */
 export async function withCalendarErrors<T>(target: string, fn: () => Promise<T>, write?: WriteAttempt): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw explainCalendarError(err, target, write);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!write && timedOut(err) && attempt < READ_TIMEOUT_RETRIES) continue;
+      throw explainCalendarError(err, target, write);
+    }
   }
 }

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentHubError } from '../../../src/errors.js';
 import { calendarBinding } from '../../../src/integrations/calendar/binding.js';
 import { type CalendarClient, createCalendarClient } from '../../../src/integrations/calendar/client.js';
+import { createEvent } from '../../../src/integrations/calendar/create-event.js';
 import { findFreeSlot } from '../../../src/integrations/calendar/free-time-tools.js';
 import { listEvents } from '../../../src/integrations/calendar/list-events.js';
 import { googleError } from '../../fakes/fake-google-calendar.js';
@@ -127,5 +128,35 @@ describe('calendarBinding', () => {
     await listEvents.run(argsFor(listEvents, {}), binding.createClient(TOKENS.alice) as CalendarClient, asker(ALICE));
     expect(w.fake.requests[0]).toMatchObject({ path: '/calendar/v3/calendars/primary/events', token: TOKENS.alice });
     expect(w.fake.requests[0]?.headers.authorization).toBe(`Bearer ${TOKENS.alice}`);
+  });
+});
+
+describe('a slow Google Calendar (each request bounded by a deadline)', () => {
+  /** Google takes 1.5 s to answer; the client waits 200 ms per request. */
+  const slowly = (status: number, body: unknown = {}) => ({ status, delayMs: 1500, body });
+
+  it('a read that times out is retried, then the person is told Google did not answer and nothing changed', { timeout: 20_000 }, async () => {
+    for (let i = 0; i < 3; i++) w.fake.once(EVENTS, slowly(200, { items: [] }));
+    const client = createCalendarClient(TOKENS.alice, w.fake.rootUrl, { timeoutMs: 200 });
+    const started = Date.now();
+    const err = await rejection(listEvents.run(argsFor(listEvents, {}), client, asker(ALICE)));
+    expect(err.code).toBe('upstream_unavailable');
+    expect(err.userMessage).toBe("Google Calendar didn't answer. Nothing was changed; try again shortly.");
+    expect(listCalls()).toHaveLength(3);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('a booking that times out is sent once, and the person is told to check before asking again', { timeout: 20_000 }, async () => {
+    const inserts = () => w.fake.requests.filter((r) => r.method === 'POST' && r.path === '/calendar/v3/calendars/primary/events');
+    w.fake.once('POST /calendar/v3/calendars/primary/events', slowly(200));
+    const client = createCalendarClient(TOKENS.alice, w.fake.rootUrl, { timeoutMs: 200 });
+    const args = argsFor(createEvent, { summary: 'Design review', start: '2026-12-01T10:00:00', duration_minutes: 30 });
+    const err = await rejection(createEvent.run(args, client, asker(ALICE)));
+    expect(err.code).toBe('upstream_unavailable');
+    expect(err.userMessage).toMatch(
+      /Google Calendar didn't answer while creating .*can't tell whether it was created\. Check your calendar before asking again\./,
+    );
+    expect(err.userMessage).not.toMatch(/Nothing was changed/);
+    expect(inserts()).toHaveLength(1);
   });
 });

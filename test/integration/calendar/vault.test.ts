@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../../src/config.js';
+import { AgentHubError } from '../../../src/errors.js';
 import { calendarBinding, calendarTools } from '../../../src/integrations/calendar/index.js';
 import { createToolExecutor, type ToolExecutor } from '../../../src/tools/tool-executor.js';
 import { createLinkedAccountStore } from '../../../src/vault/linked-accounts.js';
@@ -20,6 +21,7 @@ import { staticPeople } from '../../support/tool-context.js';
 import { ALICE, NOW, PEOPLE } from './support.js';
 
 const GOOGLE = 'google-oauth2';
+const TOKEN_EXCHANGE = 'urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token';
 const GRANTED = [
   'openid',
   'https://www.googleapis.com/auth/calendar.events.readonly',
@@ -29,6 +31,7 @@ const GRANTED = [
 const who = { teamId: 'T0TEAM', userId: ALICE.id };
 
 let auth0: FakeAuth0;
+let auth0Domain: string;
 let google: FakeGoogleCalendar;
 let redis: TestRedis;
 let executor: ToolExecutor;
@@ -37,6 +40,7 @@ beforeAll(async () => {
   auth0 = new FakeAuth0();
   google = new FakeGoogleCalendar();
   const [{ domain }] = await Promise.all([auth0.start(), google.start()]);
+  auth0Domain = domain;
   google.seedDemo(NOW);
   auth0.addUser({ sub: 'auth0|alice', refreshToken: 'rt-alice', connections: { [GOOGLE]: { scope: GRANTED } } });
   // Every Google token Token Vault mints is valid for Alice's calendar, with exactly the scopes granted.
@@ -121,5 +125,40 @@ describe('the calendar agent through Token Vault', () => {
     expect(google.deleted).toHaveLength(1);
     expect(google.deleted[0]?.token).not.toBe(previewToken);
     expect(auth0.exchangeCount).toBe(exchanges + 1);
+  });
+});
+
+describe('a slow Auth0 (the Token Vault exchange has a deadline)', () => {
+  it('an exchange Auth0 does not answer in time is refused with "Auth0 is not answering", nothing reaches Google, and the next call works', async () => {
+    const bob = { teamId: 'T0TEAM', userId: 'U0BOBSLOW' };
+    auth0.addUser({ sub: 'auth0|bobslow', refreshToken: 'rt-bobslow', connections: { [GOOGLE]: { scope: GRANTED } } });
+    const accounts = createLinkedAccountStore({ redis: redis.redis, keys: redis.keys, box: createSecretBox(randomBytes(32)) });
+    await accounts.link(bob, { auth0Sub: 'auth0|bobslow', refreshToken: 'rt-bobslow' });
+    const vault = createTokenVault({
+      auth0: { domain: auth0Domain, clientId: auth0.clientId, clientSecret: auth0.clientSecret },
+      accounts,
+      cache: createTokenCache(),
+      exchangeTimeoutMs: 200,
+    });
+    const isExchange = (r: { path: string; grantType?: string }) => r.path === '/oauth/token' && r.grantType === TOKEN_EXCHANGE;
+    auth0.once(isExchange, { status: 200, delayMs: 1500, body: { error: 'never read' } });
+    const exchanges = () => auth0.requests.filter(isExchange).length;
+    const before = { exchanges: exchanges(), google: google.requests.length };
+    const request = { who: bob, connection: GOOGLE, scopes: ['https://www.googleapis.com/auth/calendar.events.readonly'], verifyScopes: true };
+    const started = Date.now();
+    const err = await vault
+      .withToken(request, async () => 'used')
+      .then(
+        () => undefined,
+        (e: unknown) => e as AgentHubError,
+      );
+    expect(err).toBeInstanceOf(AgentHubError);
+    expect(err).toMatchObject({ code: 'upstream_unavailable' });
+    expect(err!.userMessage).toBe('Auth0 is not answering properly right now, so I could not get a token for this. Nothing was done; try again in a minute.');
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(exchanges()).toBe(before.exchanges + 1);
+    expect(google.requests.length).toBe(before.google);
+
+    expect(await vault.withToken(request, async (token) => (token ? 'used' : 'no token'))).toBe('used');
   });
 });
