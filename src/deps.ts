@@ -210,7 +210,7 @@ export function createDeps(
   const runner = createAgentRunner({ graph, redis, keys, logger, liveRuns });
   const replies = createLongReplies({ redis, keys, planner: planner.name });
   const loopLoad = watchLoopLoad();
-  const requests = createRequestQueue({ redis, keys, logger, load: loopLoad });
+  const requests = createRequestQueue({ redis, keys, logger, runs: liveRuns, load: loopLoad });
 
   const oidc = createOidcClient({
     domain: config.auth0.domain,
@@ -267,8 +267,13 @@ export function createDeps(
     submitAgentRequest(slackClient, { who, ...resume }, { requests, logger });
   /** A queued request starts here, in whichever process took it. */
   const queueHandlers: QueueHandlers = {
-    run: ({ request }) =>
-      handleAgentRequest(slackClient, request, { runner, flow, audit, plannerName: planner.name, replies, logger, signIn, connected, streamReplies: true }),
+    run: ({ request }, live) =>
+      handleAgentRequest(
+        slackClient,
+        request,
+        { runner, flow, audit, plannerName: planner.name, replies, logger, signIn, connected, streamReplies: true },
+        live,
+      ),
     stale: async ({ request }, waitedMs) => {
       await slackClient.chat.postMessage({ channel: request.channel, thread_ts: request.threadTs, text: staleRequestText(waitedMs) });
     },

@@ -21,19 +21,36 @@ export interface InterruptedRun extends ThreadRef {
 
 export interface LiveRun {
   step(description: string): void;
+  /** The run holds this thread's turn lock: if its process dies, the sweeper frees it. */
+  locked(lockKey: string): void;
+  /** The run lets go of the lock: await it before releasing the lock, so a sweep never frees another run's. */
+  unlocked(): Promise<void>;
   end(): Promise<void>;
 }
 
+/** Where leases live, for a script that starts one atomically with taking work (src/intake/request-queue.ts). */
+export interface LeaseKeys {
+  leases: string;
+  details: string;
+  leaseMs: number;
+}
+
 export interface LiveRuns {
-  begin(thread: ThreadRef, lockKey: string): LiveRun;
+  begin(thread: ThreadRef, lockKey?: string): LiveRun;
+  /** Renews and ends a lease another step already wrote under `id` (atomically with taking a queued request). */
+  adopt(id: string, thread: ThreadRef): LiveRun;
+  readonly leaseKeys: LeaseKeys;
   /** Reports every run whose process stopped renewing its lease; returns how many this process claimed. */
   sweep(): Promise<number>;
   stop(): void;
 }
 
 interface Detail extends InterruptedRun {
-  lockKey: string;
+  lockKey?: string;
 }
+
+/** Hash tag shared by the leases and the request queue: the queue's take script writes a lease in one step. */
+export const RUNS_SLOT = '{runs}';
 
 export function createLiveRuns({
   redis,
@@ -49,8 +66,8 @@ export function createLiveRuns({
   leaseMs?: number;
 }): LiveRuns {
   // One hash tag: the MULTI below touches both keys, which Redis Cluster allows only within one slot.
-  const leases = keys.key('live-run', '{live-run}', 'lease');
-  const details = keys.key('live-run', '{live-run}', 'detail');
+  const leases = keys.key('live-run', RUNS_SLOT, 'lease');
+  const details = keys.key('live-run', RUNS_SLOT, 'detail');
   const local = new Set<string>();
   let heartbeat: NodeJS.Timeout | undefined;
 
@@ -65,12 +82,41 @@ export function createLiveRuns({
     heartbeat.unref();
   };
 
+  /** A lease of this process under `id`, already `written` to Redis (or being written). */
+  const track = (id: string, detail: Detail, written: Promise<unknown>): LiveRun => {
+    local.add(id);
+    keepAlive();
+    const save = () => written.then(() => redis.hset(details, id, JSON.stringify(detail)).catch(() => undefined));
+    return {
+      step(description) {
+        detail.step = description;
+        void save();
+      },
+      locked(lockKey) {
+        detail.lockKey = lockKey;
+        void save();
+      },
+      async unlocked() {
+        delete detail.lockKey;
+        await save();
+      },
+      async end() {
+        local.delete(id);
+        await written;
+        await redis
+          .multi()
+          .zrem(leases, id)
+          .hdel(details, id)
+          .exec()
+          .catch((err) => logger.warn({ err }, 'could not clear a finished run; a sweep may report it'));
+      },
+    };
+  };
+
   return {
     begin(thread, lockKey) {
       const id = randomUUID();
-      const detail: Detail = { who: thread.who, channel: thread.channel, threadTs: thread.threadTs, lockKey };
-      local.add(id);
-      keepAlive();
+      const detail: Detail = { who: thread.who, channel: thread.channel, threadTs: thread.threadTs, ...(lockKey ? { lockKey } : {}) };
       // Best effort: a run is never refused because its lease could not be written.
       const written = redis
         .multi()
@@ -78,23 +124,12 @@ export function createLiveRuns({
         .zadd(leases, Date.now() + leaseMs, id)
         .exec()
         .catch((err) => logger.warn({ err }, 'could not record a live run'));
-      return {
-        step(description) {
-          detail.step = description;
-          void written.then(() => redis.hset(details, id, JSON.stringify(detail)).catch(() => undefined));
-        },
-        async end() {
-          local.delete(id);
-          await written;
-          await redis
-            .multi()
-            .zrem(leases, id)
-            .hdel(details, id)
-            .exec()
-            .catch((err) => logger.warn({ err }, 'could not clear a finished run; a sweep may report it'));
-        },
-      };
+      return track(id, detail, written);
     },
+    adopt(id, thread) {
+      return track(id, { who: thread.who, channel: thread.channel, threadTs: thread.threadTs }, Promise.resolve());
+    },
+    leaseKeys: { leases, details, leaseMs },
     async sweep() {
       const expired = await redis.zrangebyscore(leases, '-inf', Date.now(), 'LIMIT', 0, 50);
       let claimed = 0;
@@ -106,7 +141,7 @@ export function createLiveRuns({
         if (!raw) continue;
         const run = JSON.parse(raw) as Detail;
         // The dead process cannot release the thread's turn lock; without this the thread would answer "still working" until it expired.
-        await redis.del(run.lockKey);
+        if (run.lockKey) await redis.del(run.lockKey);
         logger.warn({ thread: `${run.channel}:${run.threadTs}`, step: run.step }, 'a run was interrupted: its bot process stopped');
         await report(run).catch((err) => logger.warn({ err }, 'could not tell the thread about an interrupted run'));
       }
@@ -121,9 +156,11 @@ export function createLiveRuns({
 
 /** What the thread is told: the run stopped, what it was doing, and that it may or may not have happened. */
 export function interruptedRunText({ who, step }: InterruptedRun): string {
-  const doing = step ? ` while it was doing this: ${escapeMrkdwn(clip(step, 200))}` : '';
+  // Steps are announced before each tool call starts, so without one no action had begun.
+  if (!step)
+    return `:warning: <@${who.userId}>, your request here was interrupted: the AgentHub process handling it stopped before it began any action. Please ask again.`;
   return (
-    `:warning: <@${who.userId}>, your request here was interrupted: the AgentHub process running it stopped${doing}. ` +
+    `:warning: <@${who.userId}>, your request here was interrupted: the AgentHub process running it stopped while it was doing this: ${escapeMrkdwn(clip(step, 200))}. ` +
     'That step may have happened or not, so check before asking again. I will not retry it on my own.'
   );
 }

@@ -7,7 +7,7 @@ import type { SlackIdentity } from '../identity.js';
 import type { Keys } from '../store/keys.js';
 import { acquireLock, type Lock } from '../store/lock.js';
 import type { OrchestratorGraph } from './graph.js';
-import type { LiveRuns } from './live-runs.js';
+import type { LiveRun, LiveRuns } from './live-runs.js';
 import type { ApprovalInterrupt } from './nodes/act.js';
 import type { AgentStateType } from './state.js';
 import { ProgressCallbackHandler, type TurnProgress } from './turn-progress.js';
@@ -20,6 +20,8 @@ export interface TurnRequest {
   text: string;
   /** The audit record of this request; the run's records follow from it. */
   auditCause?: string;
+  /** The lease of a queued request, begun when it was taken; its handler ends it. */
+  live?: LiveRun;
 }
 
 export type ThreadRef = Pick<TurnRequest, 'who' | 'channel' | 'threadTs'>;
@@ -73,12 +75,19 @@ export function createAgentRunner({
     }
   };
 
-  async function invoke(thread: ThreadRef & { auditCause?: string }, input: unknown, waitForLockMs: number, progress?: TurnProgress): Promise<TurnResult> {
+  async function invoke(
+    thread: ThreadRef & { auditCause?: string; live?: LiveRun },
+    input: unknown,
+    waitForLockMs: number,
+    progress?: TurnProgress,
+  ): Promise<TurnResult> {
     const threadId = threadIdFor(thread);
     const log = logger.child({ thread: threadId });
     const lock = await lockThread(threadId, waitForLockMs);
     if (!lock) return { status: 'busy', text: "I'm still working on your previous request in this thread. I'll answer it first; ask again after that." };
-    const live = liveRuns?.begin(thread, lockKeyFor(threadId));
+    // A queued request's lease began when it was taken, and its handler ends it; other turns lease here.
+    const live = thread.live ?? liveRuns?.begin(thread);
+    live?.locked(lockKeyFor(threadId));
     const steps: TurnProgress | undefined = live && {
       step: (d) => {
         live.step(d);
@@ -112,7 +121,8 @@ export function createAgentRunner({
       log.error({ err, refId }, 'agent run failed');
       return { status: 'failed', text, refId };
     } finally {
-      await live?.end();
+      await live?.unlocked();
+      if (!thread.live) await live?.end();
       await lock.release().catch((err) => log.warn({ err }, 'could not release the turn lock; it will expire'));
     }
   }

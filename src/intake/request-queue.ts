@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { type LiveRun, type LiveRuns, RUNS_SLOT } from '../agent/live-runs.js';
 import type { AgentRequest } from '../slack/handle-agent-request.js';
 import type { Keys } from '../store/keys.js';
 import type { LoopLoad } from './loop-load.js';
@@ -16,9 +17,9 @@ import type { LoopLoad } from './loop-load.js';
  * delaying acks, and drains when the burst is over. A full queue refuses new requests, and the
  * person is told; a dead process loses none of the requests still waiting.
  *
- * Once taken, a request is the running turn's: the live-run lease (src/agent/live-runs.ts) reports
- * it if its process dies. The gap between the pop and that lease is the few milliseconds in which
- * the request is recorded in the audit trail and "Working on it…" is posted.
+ * Taking a request starts its live-run lease (src/agent/live-runs.ts) in the same atomic step, so
+ * from the moment it leaves the queue until its handler ends, a process that dies is noticed and
+ * the thread is told: no request is ever between the two and lost silently.
  */
 
 export interface QueuedRequest {
@@ -32,8 +33,8 @@ export interface QueuedRequest {
 export type EnqueueResult = 'queued' | 'full' | 'duplicate';
 
 export interface QueueHandlers {
-  /** Runs a request taken by this process; each request is taken by one process, once. */
-  run(job: QueuedRequest): Promise<void>;
+  /** Runs a request taken by this process; each request is taken by one process, once. `live` is its lease (ended after). */
+  run(job: QueuedRequest, live: LiveRun): Promise<void>;
   /** A request that waited longer than `maxWaitMs` (say, every process was down): report it, don't run it. */
   stale(job: QueuedRequest, waitedMs: number): Promise<void>;
 }
@@ -68,13 +69,19 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 if waiting == 0 then redis.call('PUBLISH', ARGV[4], '1') end
 return 1`;
 
-// KEYS: waiting, jobs. The oldest request, removed in the same step, so two processes never both take it.
+// KEYS: waiting, jobs, run leases, run details. ARGV: lease end (epoch ms).
+// The oldest request, removed in the same step, so two processes never both take it; its lease starts here too.
 const TAKE = `
 local ids = redis.call('ZRANGE', KEYS[1], 0, 0)
 if #ids == 0 then return false end
-redis.call('ZREM', KEYS[1], ids[1])
-local payload = redis.call('HGET', KEYS[2], ids[1])
-redis.call('HDEL', KEYS[2], ids[1])
+local id = ids[1]
+redis.call('ZREM', KEYS[1], id)
+local payload = redis.call('HGET', KEYS[2], id)
+redis.call('HDEL', KEYS[2], id)
+if not payload then return false end
+local r = cjson.decode(payload).request
+redis.call('HSET', KEYS[4], id, cjson.encode({who = r.who, channel = r.channel, threadTs = r.threadTs}))
+redis.call('ZADD', KEYS[3], ARGV[1], id)
 return payload`;
 
 /** Longer than Slack's whole retry schedule, and than a captured request's five-minute replay window. */
@@ -84,6 +91,7 @@ export function createRequestQueue({
   redis,
   keys,
   logger,
+  runs,
   load,
   concurrency = 64,
   capacity = 10_000,
@@ -97,6 +105,8 @@ export function createRequestQueue({
   redis: Redis;
   keys: Keys;
   logger: Logger;
+  /** Leases of running requests: taking one starts its lease. */
+  runs: Pick<LiveRuns, 'adopt' | 'leaseKeys'>;
   /** This process's event-loop utilization, which decides when it starts more work. */
   load: Pick<LoopLoad, 'utilization'>;
   /** Most requests running at once in one process (agent runs mostly wait on the network). */
@@ -113,10 +123,11 @@ export function createRequestQueue({
   maxWaitMs?: number;
   now?: () => number;
 }): RequestQueue {
-  // One hash tag: both scripts touch several keys, which Redis Cluster allows only within one slot.
-  const waiting = keys.key('request-queue', '{request-queue}', 'waiting');
-  const jobs = keys.key('request-queue', '{request-queue}', 'jobs');
-  const sequence = keys.key('request-queue', '{request-queue}', 'sequence');
+  // One hash tag, the leases' too: the scripts touch several keys, which Redis Cluster allows only within one slot.
+  const waiting = keys.key('request-queue', RUNS_SLOT, 'waiting');
+  const jobs = keys.key('request-queue', RUNS_SLOT, 'jobs');
+  const sequence = keys.key('request-queue', RUNS_SLOT, 'sequence');
+  const { leases, details, leaseMs } = runs.leaseKeys;
   const wake = keys.key('channel', 'request-queue');
 
   let handle: QueueHandlers | undefined;
@@ -145,7 +156,7 @@ export function createRequestQueue({
         wokenWhileTaking = false;
         while (hasRoom()) {
           const handler = handle!;
-          const raw = (await redis.eval(TAKE, 2, waiting, jobs)) as string | null;
+          const raw = (await redis.eval(TAKE, 4, waiting, jobs, leases, details, String(Date.now() + leaseMs))) as string | null;
           if (!raw) break;
           begin(raw, handler); // taken means ours: it runs even if stop() came meanwhile
         }
@@ -166,10 +177,12 @@ export function createRequestQueue({
       return;
     }
     running++;
+    const live = runs.adopt(job.id, job.request);
     const waited = now() - job.queuedAt;
-    void (waited > maxWaitMs ? handler.stale(job, waited) : handler.run(job))
+    void (waited > maxWaitMs ? handler.stale(job, waited) : handler.run(job, live))
       .catch((err) => logger.error({ err, job: job.id }, 'a queued request failed'))
-      .finally(() => {
+      .finally(async () => {
+        await live.end();
         running--;
         if (running === 0) for (const done of drained) done();
         void take();
@@ -179,7 +192,7 @@ export function createRequestQueue({
   return {
     async enqueue(request, { deliveryId } = {}) {
       const job: QueuedRequest = { id: randomUUID(), request, queuedAt: now() };
-      const claim = keys.key('request-queue', '{request-queue}', 'delivery', deliveryId ?? '-');
+      const claim = keys.key('request-queue', RUNS_SLOT, 'delivery', deliveryId ?? '-');
       const args = [job.id, JSON.stringify(job), String(capacity), wake, deliveryId ? '1' : '0', String(DELIVERY_MEMORY_SECONDS)];
       const result = await redis.eval(ENQUEUE, 4, waiting, jobs, sequence, claim, ...args);
       return result === 1 ? 'queued' : result === 2 ? 'duplicate' : 'full';

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
+import type { LiveRun } from '../agent/live-runs.js';
 import { capabilitiesText } from '../agent/planners/builtin-planner.js';
 import type { AgentRunner, TurnResult } from '../agent/runner.js';
 import type { ApprovalFlow } from '../approvals/approval-flow.js';
@@ -67,7 +68,7 @@ export function checkRequestText(text: string): TurnResult | undefined {
  * Runs one request after Slack's ack: shows progress in the thread at once, runs the agent, then
  * replaces the progress message with the answer, so the thread holds one message per request.
  */
-export async function handleAgentRequest(client: WebClient, request: AgentRequest, deps: AgentRequestDeps): Promise<void> {
+export async function handleAgentRequest(client: WebClient, request: AgentRequest, deps: AgentRequestDeps, live?: LiveRun): Promise<void> {
   const log = deps.logger.child({ team: request.who.teamId, user: request.who.userId, channel: request.channel });
   const refusal = checkRequestText(request.text);
   if (refusal) {
@@ -106,7 +107,7 @@ export async function handleAgentRequest(client: WebClient, request: AgentReques
     logger: log,
     stream: deps.streamReplies ?? true,
   });
-  const result = await deps.runner.runTurn({ ...request, auditCause: asked.id }, progress);
+  const result = await deps.runner.runTurn({ ...request, auditCause: asked.id, ...(live ? { live } : {}) }, progress);
   if (result.status === 'paused') {
     // The approval cards and the "waiting" note replace the progress message; the result comes after the decision.
     await progress.settle();

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appMention, postEvent } from '../../fakes/slack-requests.js';
 import { type BotFleet, startBotProcesses } from '../../support/bot-processes.js';
-import { cardFor, click, mention, mentionInThread, messageText, threadSays } from '../../support/slack-user.js';
+import { SIGNING_SECRET } from '../../support/harness.js';
+import { cardFor, click, isAnswerUpdate, mention, mentionInThread, messageText, threadSays } from '../../support/slack-user.js';
 import { FLEET_POLICY, settle } from './fleet-policy.js';
 
 describe('a bot process killed in the middle of a run', () => {
@@ -72,4 +74,42 @@ describe('a bot process killed in the middle of a run', () => {
     expect(mergeCalls(pr)).toHaveLength(1);
     console.log(`[scale-out] killed mid-merge: the thread was told ${notice.at - killedAt} ms after the kill`);
   }, 60_000);
+
+  it('killed in the middle of a burst: every request is answered or reported, by the processes still up, and none twice', async () => {
+    await fleet.startProcess();
+    await fleet.linkUser('U0BURST');
+    const N = 30;
+    const deliveries = Array.from({ length: N }, () =>
+      appMention({ text: '<@UBOT> list open pull requests in acme/widgets', user: 'U0BURST', channel: 'C0001' }),
+    );
+    const threads = deliveries.map((d) => (d.event as { ts: string }).ts);
+    const sentAt = fleet.proxied.length;
+    const acks = await Promise.all(deliveries.map((d) => postEvent(fleet.eventsUrl, SIGNING_SECRET, d)));
+    expect(acks.map((r) => r.status)).toEqual(Array(N).fill(200));
+    // The process that acked the first of them dies while the work behind the acks is under way.
+    const victim = fleet.processes.find((p) => p.index === fleet.proxied[sentAt]!.backend)!;
+    await victim.kill('SIGKILL');
+    const killedAt = Date.now();
+
+    const outcomes = (threadTs: string) => {
+      const progress = fleet.slack
+        .callsTo('chat.postMessage')
+        .filter((c) => c.params.thread_ts === threadTs && /Working on it/.test(messageText(c)))
+        .map((c) => (c.responseBody as { ts: string }).ts);
+      const answers = fleet.slack.callsTo('chat.update').filter((c) => progress.includes(String(c.params.ts)) && isAnswerUpdate(c));
+      const notices = fleet.slack.callsTo('chat.postMessage').filter((c) => c.params.thread_ts === threadTs && /interrupted/.test(messageText(c)));
+      return { answers: answers.length, notices: notices.length };
+    };
+    const deadline = Date.now() + 40_000;
+    while (threads.some((t) => outcomes(t).answers + outcomes(t).notices === 0) && Date.now() < deadline) await settle(250);
+    await settle(1000);
+    const all = threads.map(outcomes);
+    const answered = all.filter((o) => o.answers > 0).length;
+    const reported = all.filter((o) => o.notices > 0).length;
+    console.log(
+      `[scale-out] burst of ${N} with a process killed: ${answered} answered, ${reported} reported as interrupted, ${Date.now() - killedAt} ms after the kill`,
+    );
+    expect(all.filter((o) => o.answers + o.notices === 0)).toEqual([]); // none lost
+    expect(all.filter((o) => o.answers > 1 || o.notices > 1)).toEqual([]); // none answered or reported twice
+  }, 90_000);
 });

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createLiveRuns, type InterruptedRun, interruptedRunText, type LiveRuns } from '../../../src/agent/live-runs.js';
 import { createRequestQueue, type QueuedRequest, type RequestQueue } from '../../../src/intake/request-queue.js';
 import { createTestRedis, type TestRedis } from '../../support/redis.js';
 import { settle } from './fleet-policy.js';
@@ -18,20 +19,35 @@ async function until(check: () => boolean, what: string, ms = 5000): Promise<voi
 describe('the request queue: acked requests wait in Redis for any process with room', () => {
   let store: TestRedis;
   const started: RequestQueue[] = [];
+  const leases: LiveRuns[] = [];
   beforeAll(async () => {
     store = await createTestRedis();
   });
   afterEach(async () => {
     await Promise.all(started.splice(0).map((q) => q.stop()));
+    for (const l of leases.splice(0)) l.stop();
     const keys = await store.redis.keys(`${store.keys.prefix}:request-queue:*`);
     if (keys.length) await store.redis.del(...keys);
   });
   afterAll(async () => store?.close());
 
+  /** One process's run leases; what its sweeps report lands in `reports`. */
+  function processLeases(reports: InterruptedRun[] = [], leaseMs = 10_000) {
+    const runs = createLiveRuns({
+      redis: store.redis,
+      keys: store.keys,
+      logger: pino({ level: 'silent' }),
+      leaseMs,
+      report: async (r) => void reports.push(r),
+    });
+    leases.push(runs);
+    return runs;
+  }
+
   /** One bot process's queue. `busy` stands for its event loop's utilization (0–1). */
-  function processQueue(options: { busy?: () => number; capacity?: number; concurrency?: number; pollMs?: number; now?: () => number } = {}) {
-    const { busy = () => 0, ...rest } = options;
-    return createRequestQueue({ redis: store.redis, keys: store.keys, logger: pino({ level: 'silent' }), load: { utilization: busy }, ...rest });
+  function processQueue(options: { busy?: () => number; capacity?: number; concurrency?: number; pollMs?: number; now?: () => number; runs?: LiveRuns } = {}) {
+    const { busy = () => 0, runs = processLeases(), ...rest } = options;
+    return createRequestQueue({ redis: store.redis, keys: store.keys, logger: pino({ level: 'silent' }), runs, load: { utilization: busy }, ...rest });
   }
 
   /** Starts `queue` taking requests; each run records its text and takes `ms`. */
@@ -150,6 +166,45 @@ describe('the request queue: acked requests wait in Redis for any process with r
     await until(() => ran.length + stale.length === 2, 'both requests handled');
     expect(stale).toEqual(['request 1']);
     expect(ran).toEqual(['request 2']);
+  });
+
+  it('a process that dies right after taking a request (before any step) is noticed: its thread is told once, by another process', async () => {
+    const dyingLeases = processLeases([], 300);
+    const dying = processQueue({ runs: dyingLeases });
+    started.push(dying);
+    const taken: string[] = [];
+    // Its handler never gets anywhere: the process is about to die.
+    await dying.start({
+      run: (job) => {
+        taken.push(job.id);
+        return new Promise(() => {});
+      },
+      stale: async () => {},
+    });
+    await processQueue().enqueue(request(1));
+    await until(() => taken.length === 1, 'the request to be taken');
+    dyingLeases.stop(); // SIGKILL: no more lease renewals, and its handler never ends
+    await settle(400);
+    const reports: InterruptedRun[] = [];
+    const survivors = [processLeases(reports), processLeases(reports)];
+    const claimed = await Promise.all(survivors.map((l) => l.sweep()));
+    expect(claimed.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(reports).toEqual([{ who: request(1).who, channel: 'C0001', threadTs: '1.0001' }]);
+    expect(interruptedRunText(reports[0]!)).toMatch(
+      /<@U0QUEUE>, your request here was interrupted: .* stopped before it began any action\. Please ask again\./,
+    );
+  });
+
+  it('a request handled to the end leaves no lease behind', async () => {
+    const reports: InterruptedRun[] = [];
+    const ran: string[] = [];
+    const queue = processQueue({ runs: processLeases([], 200) });
+    await serve(queue, ran);
+    await queue.enqueue(request(1));
+    await until(() => ran.length === 1, 'the run');
+    await settle(500);
+    expect(await processLeases(reports).sweep()).toBe(0);
+    expect(reports).toEqual([]);
   });
 
   it('stop() lets the requests already running finish, and takes no more', async () => {
