@@ -94,10 +94,11 @@ export function createRequestQueue({
   runs,
   load,
   concurrency = 64,
+  maxLagMs = 10,
   capacity = 10_000,
   startMoreBelow = 0.8,
   startFirstBelow = 0.95,
-  pollMs = 250,
+  pollMs = 100,
   drainMs = 10_000,
   maxWaitMs = 10 * 60 * 1000,
   now = Date.now,
@@ -107,10 +108,12 @@ export function createRequestQueue({
   logger: Logger;
   /** Leases of running requests: taking one starts its lease. */
   runs: Pick<LiveRuns, 'adopt' | 'leaseKeys'>;
-  /** This process's event-loop utilization, which decides when it starts more work. */
-  load: Pick<LoopLoad, 'utilization'>;
+  /** This process's event loop: its utilization decides when work starts, its lag how much may run at once. */
+  load: Pick<LoopLoad, 'utilization' | 'lagMs'>;
   /** Most requests running at once in one process (agent runs mostly wait on the network). */
   concurrency?: number;
+  /** The loop lag (ms) above which the number of requests allowed to run at once is halved. */
+  maxLagMs?: number;
   /** Most requests waiting across all processes; beyond it, requests are refused. */
   capacity?: number;
   /** Below this utilization, requests start up to `concurrency`. */
@@ -132,6 +135,16 @@ export function createRequestQueue({
 
   let handle: QueueHandlers | undefined;
   let running = 0;
+  /**
+   * How many may run at once now, adapted every poll (additive increase, multiplicative decrease):
+   * runs waiting on a slow model leave the loop idle and the limit climbs toward `concurrency`;
+   * runs busy on the CPU make callbacks wait, and the limit drops until acks stop waiting.
+   */
+  let limit = Math.min(8, concurrency);
+  const adapt = () => {
+    if (load.lagMs() > maxLagMs) limit = Math.max(1, Math.floor(limit / 2));
+    else if (running >= limit) limit = Math.min(concurrency, limit + 1);
+  };
   let taking = false;
   let wokenWhileTaking = false;
   let poll: NodeJS.Timeout | undefined;
@@ -139,7 +152,7 @@ export function createRequestQueue({
   const drained = new Set<() => void>();
 
   const hasRoom = () => {
-    if (handle === undefined || running >= concurrency) return false;
+    if (handle === undefined || running >= limit) return false;
     const busy = load.utilization();
     return busy < startMoreBelow || (running === 0 && busy < startFirstBelow);
   };
@@ -203,7 +216,10 @@ export function createRequestQueue({
       subscriber.on('error', (err) => logger.warn({ err: { message: err.message } }, 'request-queue wake-up connection problem'));
       subscriber.on('message', () => void take());
       await subscriber.subscribe(wake);
-      poll = setInterval(() => void take(), pollMs);
+      poll = setInterval(() => {
+        adapt();
+        void take();
+      }, pollMs);
       poll.unref();
       await take();
     },

@@ -44,10 +44,19 @@ describe('the request queue: acked requests wait in Redis for any process with r
     return runs;
   }
 
-  /** One bot process's queue. `busy` stands for its event loop's utilization (0–1). */
-  function processQueue(options: { busy?: () => number; capacity?: number; concurrency?: number; pollMs?: number; now?: () => number; runs?: LiveRuns } = {}) {
-    const { busy = () => 0, runs = processLeases(), ...rest } = options;
-    return createRequestQueue({ redis: store.redis, keys: store.keys, logger: pino({ level: 'silent' }), runs, load: { utilization: busy }, ...rest });
+  /** One bot process's queue. `busy` stands for its event loop's utilization (0–1), `lag` for its lag in ms. */
+  function processQueue(
+    options: { busy?: () => number; lag?: () => number; capacity?: number; concurrency?: number; pollMs?: number; now?: () => number; runs?: LiveRuns } = {},
+  ) {
+    const { busy = () => 0, lag = () => 0, runs = processLeases(), ...rest } = options;
+    return createRequestQueue({
+      redis: store.redis,
+      keys: store.keys,
+      logger: pino({ level: 'silent' }),
+      runs,
+      load: { utilization: busy, lagMs: lag },
+      ...rest,
+    });
   }
 
   /** Starts `queue` taking requests; each run records its text and takes `ms`. */
@@ -125,6 +134,22 @@ describe('the request queue: acked requests wait in Redis for any process with r
     await serve(processQueue(), helper);
     await until(() => helper.length === 3, 'the other process to run them');
     expect(ran).toEqual([]);
+  });
+
+  it('runs fewer at once while its event loop lags, and more again once it keeps up', async () => {
+    let lag = 50;
+    const ran: string[] = [];
+    const queue = processQueue({ lag: () => lag, pollMs: 20, concurrency: 16 });
+    const active = await serve(queue, ran, { ms: 60 });
+    await settle(150); // a few polls with a lagging loop: the limit halves down to one
+    for (let n = 1; n <= 6; n++) await queue.enqueue(request(n));
+    await until(() => ran.length === 6, 'six runs while lagging');
+    expect(active.max).toBe(1);
+    lag = 0;
+    active.max = 0;
+    for (let n = 7; n <= 40; n++) await queue.enqueue(request(n));
+    await until(() => ran.length === 40, 'the rest once the loop keeps up');
+    expect(active.max).toBeGreaterThan(2);
   });
 
   it('never runs more than its concurrency at once', async () => {
