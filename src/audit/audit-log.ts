@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { Keys } from '../store/keys.js';
+import { luaScript } from '../store/lua-script.js';
 import { type AuditFailure, AuditUnavailableError } from './audit-unavailable-error.js';
 import { type ChainEntry, canonicalJson, GENESIS_HASH, hashLink } from './chain.js';
 import {
@@ -119,7 +119,7 @@ if type(added) == 'table' and added.err then
 end
 return {'OK', added}
 `;
-const APPEND_SHA = createHash('sha1').update(APPEND_LUA).digest('hex');
+const appendScript = luaScript(APPEND_LUA);
 
 const SEQ = /^[1-9]\d{0,15}$/;
 
@@ -208,14 +208,7 @@ export function createAuditLog({ redis, keys, logger, clock = Date.now, timeoutM
   const streamKey = (teamId: string) => keys.key('audit', teamId);
   const streamPrefix = keys.key('audit', '');
 
-  async function runScript(key: string, args: string[]): Promise<string[]> {
-    try {
-      return (await redis.evalsha(APPEND_SHA, 1, key, ...args)) as string[];
-    } catch (err) {
-      if (!String((err as Error)?.message).includes('NOSCRIPT')) throw err;
-      return (await redis.eval(APPEND_LUA, 1, key, ...args)) as string[];
-    }
-  }
+  const runScript = async (key: string, args: string[]) => (await appendScript(redis, [key], args)) as string[];
 
   async function readHead(teamId: string): Promise<Head> {
     const [top] = await redis.xrevrange(streamKey(teamId), '+', '-', 'COUNT', 1);

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { type LiveRun, type LiveRuns, RUNS_SLOT } from '../agent/live-runs.js';
 import type { AgentRequest } from '../slack/handle-agent-request.js';
 import type { Keys } from '../store/keys.js';
+import { luaScript } from '../store/lua-script.js';
 import type { LoopLoad } from './loop-load.js';
 
 /**
@@ -60,18 +61,18 @@ export interface RequestQueue {
 // ARGV: id, payload, capacity, wake channel, whether to claim the delivery, claim lifetime (s).
 // Only the first request after a lull wakes the processes: a process that has room keeps taking
 // until the queue is empty, and a busy one takes again as its runs finish.
-const ENQUEUE = `
+const ENQUEUE = luaScript(`
 if ARGV[5] == '1' and not redis.call('SET', KEYS[4], '1', 'NX', 'EX', ARGV[6]) then return 2 end
 local waiting = redis.call('ZCARD', KEYS[1])
 if waiting >= tonumber(ARGV[3]) then return 0 end
 redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[3]), ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 if waiting == 0 then redis.call('PUBLISH', ARGV[4], '1') end
-return 1`;
+return 1`);
 
 // KEYS: waiting, jobs, run leases, run details. ARGV: lease end (epoch ms).
 // The oldest request, removed in the same step, so two processes never both take it; its lease starts here too.
-const TAKE = `
+const TAKE = luaScript(`
 local ids = redis.call('ZRANGE', KEYS[1], 0, 0)
 if #ids == 0 then return false end
 local id = ids[1]
@@ -82,7 +83,7 @@ if not payload then return false end
 local r = cjson.decode(payload).request
 redis.call('HSET', KEYS[4], id, cjson.encode({who = r.who, channel = r.channel, threadTs = r.threadTs}))
 redis.call('ZADD', KEYS[3], ARGV[1], id)
-return payload`;
+return payload`);
 
 /** Longer than Slack's whole retry schedule, and than a captured request's five-minute replay window. */
 const DELIVERY_MEMORY_SECONDS = 24 * 60 * 60;
@@ -169,7 +170,7 @@ export function createRequestQueue({
         wokenWhileTaking = false;
         while (hasRoom()) {
           const handler = handle!;
-          const raw = (await redis.eval(TAKE, 4, waiting, jobs, leases, details, String(Date.now() + leaseMs))) as string | null;
+          const raw = (await TAKE(redis, [waiting, jobs, leases, details], [String(Date.now() + leaseMs)])) as string | null;
           if (!raw) break;
           begin(raw, handler); // taken means ours: it runs even if stop() came meanwhile
         }
@@ -207,7 +208,7 @@ export function createRequestQueue({
       const job: QueuedRequest = { id: randomUUID(), request, queuedAt: now() };
       const claim = keys.key('request-queue', RUNS_SLOT, 'delivery', deliveryId ?? '-');
       const args = [job.id, JSON.stringify(job), String(capacity), wake, deliveryId ? '1' : '0', String(DELIVERY_MEMORY_SECONDS)];
-      const result = await redis.eval(ENQUEUE, 4, waiting, jobs, sequence, claim, ...args);
+      const result = await ENQUEUE(redis, [waiting, jobs, sequence, claim], args);
       return result === 1 ? 'queued' : result === 2 ? 'duplicate' : 'full';
     },
     async start(handlers) {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { RunnableConfig } from '@langchain/core/runnables';
 import {
@@ -20,6 +19,7 @@ import {
 } from '@langchain/langgraph-checkpoint';
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { Keys } from './keys.js';
+import { luaScript } from './lua-script.js';
 
 /**
  * LangGraph checkpointer on plain Redis 7 (no modules), safe for several processes sharing one
@@ -113,7 +113,7 @@ if ttl > 0 then
 end
 return 1
 `;
-const PUT_WRITES_SHA = createHash('sha1').update(PUT_WRITES_SCRIPT).digest('hex');
+const putWrites = luaScript(PUT_WRITES_SCRIPT);
 
 export class RedisCheckpointSaver extends BaseCheckpointSaver {
   private readonly redis: Redis;
@@ -228,13 +228,7 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
     }
     const keys = this.threadKeys(threadId);
     const scriptKeys = [keys.writes, keys.data, keys.index];
-    try {
-      await this.redis.evalsha(PUT_WRITES_SHA, scriptKeys.length, ...scriptKeys, ...args);
-    } catch (err) {
-      // First use on this Redis (or after SCRIPT FLUSH / restart): send the body once.
-      if (!(err instanceof Error && err.message.startsWith('NOSCRIPT'))) throw err;
-      await this.redis.eval(PUT_WRITES_SCRIPT, scriptKeys.length, ...scriptKeys, ...args);
-    }
+    await putWrites(this.redis, scriptKeys, args);
   }
 
   async deleteThread(threadId: string): Promise<void> {
