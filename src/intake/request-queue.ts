@@ -230,11 +230,13 @@ export function createRequestQueue({
       subscriber?.disconnect();
       if (running === 0) return;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, drainMs);
-        drained.add(() => {
+        const done = () => {
           clearTimeout(timer);
+          drained.delete(done);
           resolve();
-        });
+        };
+        const timer = setTimeout(done, drainMs);
+        drained.add(done);
       });
     },
     depth: () => redis.zcard(waiting),

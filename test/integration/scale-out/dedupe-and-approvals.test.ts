@@ -1,20 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { appMention, postEvent } from '../../fakes/slack-requests.js';
-import { type BotFleet, startBotProcesses } from '../../support/bot-processes.js';
+import type { BotFleet } from '../../support/bot-processes.js';
 import { SIGNING_SECRET } from '../../support/harness.js';
 import { buttonsOf, cardFor, click, currentCard, isAnswerUpdate, mention, messageText, sendClick, threadSays } from '../../support/slack-user.js';
-import { FLEET_POLICY, settle } from './fleet-policy.js';
+import { featurePull, settle, useFleet } from './fleet-policy.js';
 
 describe('three real bot processes behind one load balancer', () => {
+  const fleetOf = useFleet(3);
   let fleet: BotFleet;
-  beforeAll(async () => {
-    fleet = await startBotProcesses({ count: 3, policy: FLEET_POLICY });
-    fleet.github.seedDemo('octo-dev');
-  }, 60_000);
-  afterAll(async () => fleet?.close());
+  beforeAll(() => {
+    fleet = fleetOf();
+  });
 
-  /** A pull request into a feature branch: its merge needs a click, not MFA. */
-  const featurePull = (title: string) => fleet.github.addPull('acme', 'widgets', { title, author: 'alice-gh', base: 'feature/rate-limit' });
+  const pull = (title: string) => featurePull(fleet, title);
 
   it('an event delivered to every process, and retried through the load balancer, is planned, run and answered once', async () => {
     await fleet.linkUser('U0DEDUPE');
@@ -38,7 +36,7 @@ describe('three real bot processes behind one load balancer', () => {
 
   it('an approval requested through one process and clicked through the load balancer on another resumes there and merges once', async () => {
     await fleet.linkUser('U0HOP');
-    const pr = featurePull('Tidy the rate limiter docs');
+    const pr = pull('Tidy the rate limiter docs');
     // A is any process but the one the load balancer picks next, so the click lands elsewhere.
     const a = fleet.processes.find((p) => p.index !== fleet.nextBackend())!;
     const { progressTs } = await mention(fleet.asHarness(a.eventsUrl), 'U0HOP', `merge PR #${pr} in acme/widgets`);
@@ -58,7 +56,7 @@ describe('three real bot processes behind one load balancer', () => {
 
   it('20 concurrent Approve clicks spread over every process merge exactly once', async () => {
     await fleet.linkUser('U0RACE');
-    const pr = featurePull('Speed up the widget cache');
+    const pr = pull('Speed up the widget cache');
     const h = fleet.asHarness();
     const { progressTs } = await mention(h, 'U0RACE', `merge PR #${pr} in acme/widgets`);
     await threadSays(h, progressTs, /Waiting for <@U0RACE>/, 15_000);

@@ -1,24 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { appMention, postEvent } from '../../fakes/slack-requests.js';
-import { type BotFleet, startBotProcesses } from '../../support/bot-processes.js';
+import type { BotFleet } from '../../support/bot-processes.js';
 import { SIGNING_SECRET } from '../../support/harness.js';
 import { cardFor, click, isAnswerUpdate, mention, mentionInThread, messageText, threadSays } from '../../support/slack-user.js';
-import { FLEET_POLICY, settle } from './fleet-policy.js';
+import { featurePull, settle, useFleet } from './fleet-policy.js';
 
 describe('a bot process killed in the middle of a run', () => {
+  const fleetOf = useFleet(3);
   let fleet: BotFleet;
-  beforeAll(async () => {
-    fleet = await startBotProcesses({ count: 3, policy: FLEET_POLICY });
-    fleet.github.seedDemo('octo-dev');
-  }, 60_000);
-  afterAll(async () => fleet?.close());
+  beforeAll(() => {
+    fleet = fleetOf();
+  });
 
-  const featurePull = (title: string) => fleet.github.addPull('acme', 'widgets', { title, author: 'alice-gh', base: 'feature/rate-limit' });
+  const pull = (title: string) => featurePull(fleet, title);
   const mergeCalls = (pr: number) => fleet.github.requests.filter((r) => r.method === 'PUT' && r.path === `/repos/acme/widgets/pulls/${pr}/merge`);
 
   it('killed while the run waits for approval: the click lands on another process, which resumes the run and merges once', async () => {
     await fleet.linkUser('U0KILLA');
-    const pr = featurePull('Retry widget writes');
+    const pr = pull('Retry widget writes');
     const h = fleet.asHarness();
     const servedBefore = fleet.proxied.length;
     const { progressTs } = await mention(h, 'U0KILLA', `merge PR #${pr} in acme/widgets`);
@@ -43,7 +42,7 @@ describe('a bot process killed in the middle of a run', () => {
 
   it('killed while its merge is in flight: the thread is told what may have happened, and nothing is merged twice', async () => {
     await fleet.linkUser('U0KILLB');
-    const pr = featurePull('Cache widget prices');
+    const pr = pull('Cache widget prices');
     const h = fleet.asHarness();
     const { ts, progressTs } = await mention(h, 'U0KILLB', `merge PR #${pr} in acme/widgets`);
     await threadSays(h, progressTs, /Waiting for <@U0KILLB>/, 15_000);

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SlackCall } from '../../fakes/fake-slack.js';
 import { appMention, postCommand, postEvent, slashCommand } from '../../fakes/slack-requests.js';
-import { type BotFleet, startBotProcesses } from '../../support/bot-processes.js';
+import type { BotFleet } from '../../support/bot-processes.js';
 import { SIGNING_SECRET, TEAM } from '../../support/harness.js';
 import { runEntryPoint } from '../../support/processes.js';
 import { isAnswerUpdate, messageText } from '../../support/slack-user.js';
-import { FLEET_POLICY, settle } from './fleet-policy.js';
+import { settle, useFleet } from './fleet-policy.js';
 
 const TOKEN_EXCHANGE = 'urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token';
 const REVOKED = /You revoked AgentHub's access to GitHub, so I did nothing/;
@@ -13,12 +13,11 @@ const REVOKED = /You revoked AgentHub's access to GitHub, so I did nothing/;
 const REVOCATION_BOUND_MS = 100;
 
 describe('revocation and the audit chain across real bot processes', () => {
+  const fleetOf = useFleet(2);
   let fleet: BotFleet;
-  beforeAll(async () => {
-    fleet = await startBotProcesses({ count: 2, policy: FLEET_POLICY });
-    fleet.github.seedDemo('octo-dev');
-  }, 60_000);
-  afterAll(async () => fleet?.close());
+  beforeAll(() => {
+    fleet = fleetOf();
+  });
 
   /** Mentions `url` and resolves with the thread's final answer and when the mention was sent. */
   async function ask(url: string, user: string, text = 'list open pull requests in acme/widgets') {
@@ -32,7 +31,7 @@ describe('revocation and the audit chain across real bot processes', () => {
     return { sentAt, answer: messageText(final) };
   }
 
-  it(`a revoke through process A stops tool calls for that person on process B within ${REVOCATION_BOUND_MS} ms, tokens cached everywhere`, async () => {
+  it(`a revoke through process A stops tool calls for that person on process B within ${REVOCATION_BOUND_MS} ms, and no token is minted for them after it`, async () => {
     const { tokens } = await fleet.linkUser('U0REVOKE');
     const [a, b] = [fleet.processes[0]!, fleet.processes[1]!];
     // Tokens get cached first (any process may run a request queued by another, so ask a few times everywhere).
