@@ -43,6 +43,7 @@ import type { ConnectionsView } from './slack/permissions.js';
 import { createKeys, type Keys } from './store/keys.js';
 import { createRedis } from './store/redis.js';
 import { RedisCheckpointSaver } from './store/redis-checkpointer.js';
+import { createTrackedReads } from './store/tracked-reads.js';
 import type { ToolDefinition } from './tools/tool-definition.js';
 import { createToolExecutor, type ToolExecutor } from './tools/tool-executor.js';
 import { createLinkedAccountStore, type LinkedAccountStore } from './vault/linked-accounts.js';
@@ -125,7 +126,9 @@ export function createDeps(
   const keys = overrides.keys ?? createKeys();
   const policy = overrides.policy ?? (config.policyPath ? loadPolicyFile(config.policyPath, { knownTools: ALL_TOOLS.map((t) => t.name) }) : DEFAULT_POLICY);
   const box = createSecretBox(config.encryptionKey);
-  const accounts = createLinkedAccountStore({ redis, keys, box });
+  // Whether a person is revoked or linked is read before every token use: from memory while Redis tracks the keys.
+  const trackedReads = createTrackedReads({ redis, logger });
+  const accounts = createLinkedAccountStore({ redis, keys, box, reads: trackedReads });
   const revoker = createRefreshTokenRevoker({
     ...config.auth0,
     redis,
@@ -143,7 +146,7 @@ export function createDeps(
   const anchorStore = createFileAnchorStore(config.audit.anchorDir);
   const anchors = createAuditAnchors({ auditLog: audit, store: anchorStore, key: auditKey, logger });
   const retention = createAuditRetention({ redis, auditLog: audit, anchors, anchorStore, key: auditKey, logger });
-  const revocations = createRevocations({ redis, keys, logger });
+  const revocations = createRevocations({ redis, keys, logger, reads: trackedReads });
   const revocationScopeOf = (connection: string) =>
     connection === config.auth0.connections.google ? 'google' : connection === config.auth0.connections.github ? 'github' : 'all';
   const vault = createTokenVault({
@@ -404,6 +407,7 @@ export function createDeps(
     streamReplies: true,
     startBackground() {
       requests.start(queueHandlers).catch((err) => logger.error({ err }, 'could not start taking queued requests'));
+      void trackedReads.start();
       ciba.start();
       // Other processes' revocations drop this process's cached tokens at once (the Redis check stays the authority).
       revocationFeed = revocations.subscribe((who) => vault.forget(who));
@@ -435,6 +439,7 @@ export function createDeps(
       if (sweeper) clearInterval(sweeper);
       liveRuns.stop();
       await revocationFeed?.then((f) => f.close()).catch(() => undefined);
+      await trackedReads.close();
       if (retentionTimer) clearInterval(retentionTimer);
       if (revokeRetry) clearInterval(revokeRetry);
       await checkpointing?.stop();

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AgentHubError } from '../errors.js';
 import type { SlackIdentity } from '../identity.js';
 import type { Keys } from '../store/keys.js';
+import type { TrackedReads } from '../store/tracked-reads.js';
 
 /** What a person can cut off: one service's agent, or everything. */
 export type RevocableService = 'github' | 'google';
@@ -23,20 +24,24 @@ export interface Revocations {
 const NAMES: Record<RevocationScope, string> = { github: 'GitHub', google: 'Google Calendar', all: 'your accounts' };
 
 /**
- * Revocation lives in Redis and is read before every tool call — that read is the authority. The
- * pub/sub broadcast only makes other processes drop cached tokens sooner; a missed message cannot
- * leave a gap, because no tool call starts without the read.
+ * Revocation lives in Redis and is read before every tool call — that read is the authority. It is
+ * a tracked read: answered from memory only while Redis has promised to report any change to the
+ * key (store/tracked-reads.ts), so a revocation from any process stops the next call everywhere.
+ * The pub/sub broadcast only makes other processes drop cached tokens sooner; a missed message
+ * cannot leave a gap, because no tool call starts without the read.
  */
-export function createRevocations({ redis, keys, logger }: { redis: Redis; keys: Keys; logger: Logger }): Revocations {
+export function createRevocations({ redis, keys, logger, reads }: { redis: Redis; keys: Keys; logger: Logger; reads: TrackedReads }): Revocations {
   const keyOf = (who: SlackIdentity) => keys.key('revoked', who.teamId, who.userId);
   const channel = keys.key('channel', 'revocations');
   const isRevoked = async (who: SlackIdentity, service: RevocationScope) => {
-    const [one, all] = await redis.hmget(keyOf(who), service, 'all');
-    return Boolean(one || all);
+    const key = keyOf(who);
+    const revoked = await reads.read(key, (r) => r.hgetall(key));
+    return Boolean(revoked[service] || revoked.all);
   };
   return {
     async revoke(who, scope) {
       await redis.hset(keyOf(who), scope, new Date().toISOString());
+      reads.invalidate(keyOf(who));
       await redis.publish(channel, JSON.stringify({ teamId: who.teamId, userId: who.userId, scope })).catch((err) => {
         logger.warn({ err }, 'revocation broadcast failed; other processes still refuse at their next check');
       });
@@ -54,6 +59,7 @@ export function createRevocations({ redis, keys, logger }: { redis: Redis; keys:
     async clear(who, scope) {
       if (!scope || scope === 'all') await redis.del(keyOf(who));
       else await redis.hdel(keyOf(who), scope);
+      reads.invalidate(keyOf(who));
     },
     async subscribe(onRevoked) {
       const sub = redis.duplicate({ enableOfflineQueue: true });

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { SlackIdentity } from '../identity.js';
 import { identityKey } from '../identity.js';
 import type { Keys } from '../store/keys.js';
+import type { TrackedReads } from '../store/tracked-reads.js';
 import type { SecretBox } from './secret-box.js';
 
 /** A Slack user's link to their Auth0 account, with the refresh token Token Vault exchanges. */
@@ -29,7 +30,7 @@ interface StoredLink {
  * Refresh tokens live only sealed (AES-256-GCM) in Redis; the associated data is the Slack
  * identity, so a record moved to another user's key cannot be opened.
  */
-export function createLinkedAccountStore({ redis, keys, box }: { redis: Redis; keys: Keys; box: SecretBox }): LinkedAccountStore {
+export function createLinkedAccountStore({ redis, keys, box, reads }: { redis: Redis; keys: Keys; box: SecretBox; reads: TrackedReads }): LinkedAccountStore {
   const keyOf = (who: SlackIdentity) => keys.key('refresh-token', who.teamId, who.userId);
   return {
     async get(who) {
@@ -39,7 +40,9 @@ export function createLinkedAccountStore({ redis, keys, box }: { redis: Redis; k
       return { auth0Sub: stored.auth0Sub, linkedAt: stored.linkedAt, refreshToken: box.open(stored.refreshToken, identityKey(who)) };
     },
     async has(who) {
-      return (await redis.exists(keyOf(who))) === 1;
+      // A tracked read (store/tracked-reads.ts): memory answers only while Redis would report a change.
+      const key = keyOf(who);
+      return (await reads.read(key, (r) => r.exists(key))) === 1;
     },
     async link(who, account) {
       const stored: StoredLink = {
@@ -48,9 +51,12 @@ export function createLinkedAccountStore({ redis, keys, box }: { redis: Redis; k
         refreshToken: box.seal(account.refreshToken, identityKey(who)),
       };
       await redis.set(keyOf(who), JSON.stringify(stored));
+      reads.invalidate(keyOf(who));
     },
     async unlink(who) {
-      return (await redis.del(keyOf(who))) > 0;
+      const removed = (await redis.del(keyOf(who))) > 0;
+      reads.invalidate(keyOf(who));
+      return removed;
     },
   };
 }

@@ -11,6 +11,7 @@ import { createSignIn, SIGN_IN_PATH, type SignedIn, type SignIn } from '../../..
 import { createStepUp, type StepUp, type StepUpVerified } from '../../../src/auth/step-up.js';
 import type { SlackIdentity } from '../../../src/identity.js';
 import { toBoltLogger } from '../../../src/logger.js';
+import { createTrackedReads } from '../../../src/store/tracked-reads.js';
 import { createLinkedAccountStore, type LinkedAccountStore } from '../../../src/vault/linked-accounts.js';
 import { createSecretBox } from '../../../src/vault/secret-box.js';
 import { installOidc, type OidcFake } from '../../fakes/auth0-oidc.js';
@@ -125,7 +126,7 @@ describe('sign-in browser hop', () => {
     oidcFake = await installOidc(auth0, { allowedCallbackUrls: [callbackUrl(publicUrl)] });
     oidc = createOidcClient({ domain, clientId: auth0.clientId, clientSecret: auth0.clientSecret, redirectUri: callbackUrl(publicUrl) });
     hops = createHopStore({ redis, keys });
-    accounts = createLinkedAccountStore({ redis, keys, box: createSecretBox(randomBytes(32)) });
+    accounts = createLinkedAccountStore({ redis, keys, box: createSecretBox(randomBytes(32)), reads: createTrackedReads({ redis, logger: createCapturedLogger().logger }) });
     const onSignedIn = async (s: SignedIn) => {
       const err = nextOnSignedInError;
       nextOnSignedInError = undefined;

@@ -9,6 +9,7 @@ import { createOidcClient } from '../../../src/auth/oidc-client.js';
 import { codeChallengeS256 } from '../../../src/auth/pkce.js';
 import { createStepUp, MFA_ACR_VALUE, type StepUp, StepUpNotApplied, type StepUpRefused, type StepUpVerified } from '../../../src/auth/step-up.js';
 import { toBoltLogger } from '../../../src/logger.js';
+import { createTrackedReads } from '../../../src/store/tracked-reads.js';
 import { createLinkedAccountStore } from '../../../src/vault/linked-accounts.js';
 import { createSecretBox } from '../../../src/vault/secret-box.js';
 import { installOidc, type OidcFake } from '../../fakes/auth0-oidc.js';
@@ -93,7 +94,7 @@ describe('step-up MFA browser hop', () => {
     publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     oidcFake = await installOidc(auth0, { allowedCallbackUrls: [callbackUrl(publicUrl)] });
-    const accounts = createLinkedAccountStore({ redis, keys, box: createSecretBox(randomBytes(32)) });
+    const accounts = createLinkedAccountStore({ redis, keys, box: createSecretBox(randomBytes(32)), reads: createTrackedReads({ redis, logger: createCapturedLogger().logger }) });
     await accounts.link(ALICE, { auth0Sub: ALICE_SUB, refreshToken: 'rt-alice-1' });
     stepUp = createStepUp({
       redis,

@@ -9,6 +9,7 @@ import { createRedisGateFacts } from '../../../src/policy/gate.js';
 import { createEventDedupe } from '../../../src/slack/middleware/dedupe-events.js';
 import { createKeys } from '../../../src/store/keys.js';
 import { acquireLock } from '../../../src/store/lock.js';
+import { createTrackedReads } from '../../../src/store/tracked-reads.js';
 import { silentLogger } from '../audit/support.js';
 
 /** The real state modules (their Lua scripts, MULTI batches, SET NX, pub/sub) on demo mode's in-memory engine. */
@@ -127,7 +128,11 @@ describe('locks, dedupe and gate facts', () => {
 
 describe('revocations', () => {
   it('a revocation is refused at once and broadcast to a subscriber on a duplicated connection', async () => {
-    const revocations = createRevocations({ redis, keys, logger: silentLogger() });
+    // The stand-in cannot track reads: tracking says so once, and every read goes to it.
+    const reads = createTrackedReads({ redis, logger: silentLogger() });
+    await reads.start();
+    expect(reads.state).toBe('unsupported');
+    const revocations = createRevocations({ redis, keys, logger: silentLogger(), reads });
     const heard: unknown[] = [];
     const subscription = await revocations.subscribe((who, scope) => heard.push({ ...who, scope }));
     await revocations.revoke(ALICE, 'github');
@@ -137,6 +142,7 @@ describe('revocations', () => {
     await revocations.clear(ALICE, 'github');
     expect(await revocations.isRevoked(ALICE, 'github')).toBe(false);
     await subscription.close();
+    await reads.close();
   });
 });
 
