@@ -93,7 +93,11 @@ async function main() {
       ['  of which executor.target (vault.withToken)', lat(overhead.parts.target), ''],
       ['  of which gate.check', lat(overhead.parts.gate), ''],
       ['  of which executor.run (vault.withToken)', lat(overhead.parts.run), ''],
-      ['one Redis round trip (baseline)', lat(overhead.redisRoundTrip), 'each vault.withToken makes one: the revocation and link checks, together'],
+      [
+        'one Redis round trip (baseline)',
+        lat(overhead.redisRoundTrip),
+        'what each vault.withToken would cost if its revocation and link checks were not tracked reads',
+      ],
       ['Token Vault exchanges per 1,000 calls, 1 user', String(overhead.exchangesPer1000Calls), 'counted at the Auth0 stand-in'],
     ]),
     table('3. End to end (scripted model, stand-ins)', [

@@ -41,7 +41,10 @@ const nobody: PeopleDirectory = {
 export interface OverheadResult {
   direct: LatencySummary;
   guarded: LatencySummary;
-  /** One Redis round trip (EXISTS), measured right after: each token use makes exactly one. */
+  /**
+   * One Redis round trip (EXISTS), measured right after: what each token use would cost if its
+   * revocation and link checks went to Redis, rather than to memory that Redis keeps current.
+   */
   redisRoundTrip: LatencySummary;
   /** The guarded call's parts: what each costs. */
   parts: { target: LatencySummary; gate: LatencySummary; run: LatencySummary };
@@ -99,7 +102,7 @@ export async function overheadBench(): Promise<OverheadResult> {
     const direct = await time(directCall, MEASURED);
     for (const samples of Object.values(parts)) samples.length = 0;
     const guarded = await time(guardedCall, MEASURED);
-    // The floor under any authoritative check: one Redis round trip on this machine, now.
+    // What reading Redis on every check would add: one round trip on this machine, now.
     const probe = world.bot.keys.key('revoked', TEAM, 'U0OVERHEAD');
     const redisRoundTrip = await time(async () => void (await world.bot.redis.exists(probe)), MEASURED);
     return {

@@ -12,7 +12,8 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
  */
 export function refuseFutureTimestamps(inner: Listener, { endpoints, now = () => Date.now() }: { endpoints: string[]; now?: () => number }): Listener {
   return (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    // Not `new URL`: this runs on every request, and only the path before any query matters.
+    const path = (req.url ?? '/').split('?', 1)[0]!;
     if (req.method === 'POST' && endpoints.includes(path)) {
       const header = req.headers['x-slack-request-timestamp'];
       const ts = Number(Array.isArray(header) ? header[0] : header);

@@ -126,7 +126,12 @@ describe('sign-in browser hop', () => {
     oidcFake = await installOidc(auth0, { allowedCallbackUrls: [callbackUrl(publicUrl)] });
     oidc = createOidcClient({ domain, clientId: auth0.clientId, clientSecret: auth0.clientSecret, redirectUri: callbackUrl(publicUrl) });
     hops = createHopStore({ redis, keys });
-    accounts = createLinkedAccountStore({ redis, keys, box: createSecretBox(randomBytes(32)), reads: createTrackedReads({ redis, logger: createCapturedLogger().logger }) });
+    accounts = createLinkedAccountStore({
+      redis,
+      keys,
+      box: createSecretBox(randomBytes(32)),
+      reads: createTrackedReads({ redis, logger: createCapturedLogger().logger }),
+    });
     const onSignedIn = async (s: SignedIn) => {
       const err = nextOnSignedInError;
       nextOnSignedInError = undefined;

@@ -94,7 +94,12 @@ describe('step-up MFA browser hop', () => {
     publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     oidcFake = await installOidc(auth0, { allowedCallbackUrls: [callbackUrl(publicUrl)] });
-    const accounts = createLinkedAccountStore({ redis, keys, box: createSecretBox(randomBytes(32)), reads: createTrackedReads({ redis, logger: createCapturedLogger().logger }) });
+    const accounts = createLinkedAccountStore({
+      redis,
+      keys,
+      box: createSecretBox(randomBytes(32)),
+      reads: createTrackedReads({ redis, logger: createCapturedLogger().logger }),
+    });
     await accounts.link(ALICE, { auth0Sub: ALICE_SUB, refreshToken: 'rt-alice-1' });
     stepUp = createStepUp({
       redis,

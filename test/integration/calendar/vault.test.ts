@@ -47,7 +47,12 @@ beforeAll(async () => {
   // Every Google token Token Vault mints is valid for Alice's calendar, with exactly the scopes granted.
   auth0.onTokenIssued((t) => t.connection === GOOGLE && google.acceptToken(t.token, ALICE.email!, t.scope.split(' ')));
   redis = await createTestRedis();
-  const accounts = createLinkedAccountStore({ redis: redis.redis, keys: redis.keys, box: createSecretBox(randomBytes(32)), reads: createTrackedReads({ redis: redis.redis, logger: pino({ level: 'silent' }) }) });
+  const accounts = createLinkedAccountStore({
+    redis: redis.redis,
+    keys: redis.keys,
+    box: createSecretBox(randomBytes(32)),
+    reads: createTrackedReads({ redis: redis.redis, logger: pino({ level: 'silent' }) }),
+  });
   await accounts.link(who, { auth0Sub: 'auth0|alice', refreshToken: 'rt-alice' });
   const vault = createTokenVault({
     auth0: { domain, clientId: auth0.clientId, clientSecret: auth0.clientSecret },
@@ -133,7 +138,12 @@ describe('a slow Auth0 (the Token Vault exchange has a deadline)', () => {
   it('an exchange Auth0 does not answer in time is refused with "Auth0 is not answering", nothing reaches Google, and the next call works', async () => {
     const bob = { teamId: 'T0TEAM', userId: 'U0BOBSLOW' };
     auth0.addUser({ sub: 'auth0|bobslow', refreshToken: 'rt-bobslow', connections: { [GOOGLE]: { scope: GRANTED } } });
-    const accounts = createLinkedAccountStore({ redis: redis.redis, keys: redis.keys, box: createSecretBox(randomBytes(32)), reads: createTrackedReads({ redis: redis.redis, logger: pino({ level: 'silent' }) }) });
+    const accounts = createLinkedAccountStore({
+      redis: redis.redis,
+      keys: redis.keys,
+      box: createSecretBox(randomBytes(32)),
+      reads: createTrackedReads({ redis: redis.redis, logger: pino({ level: 'silent' }) }),
+    });
     await accounts.link(bob, { auth0Sub: 'auth0|bobslow', refreshToken: 'rt-bobslow' });
     const vault = createTokenVault({
       auth0: { domain: auth0Domain, clientId: auth0.clientId, clientSecret: auth0.clientSecret },
