@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { CustomRoute } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
@@ -43,7 +44,7 @@ import type { ConnectionsView } from './slack/permissions.js';
 import { createKeys, type Keys } from './store/keys.js';
 import { createRedis } from './store/redis.js';
 import { RedisCheckpointSaver } from './store/redis-checkpointer.js';
-import { createTrackedReads } from './store/tracked-reads.js';
+import { createTrackedReads, type TrackedReads } from './store/tracked-reads.js';
 import type { ToolDefinition } from './tools/tool-definition.js';
 import { createToolExecutor, type ToolExecutor } from './tools/tool-executor.js';
 import { createLinkedAccountStore, type LinkedAccountStore } from './vault/linked-accounts.js';
@@ -68,6 +69,8 @@ export interface Deps {
   flow: ApprovalFlow;
   stepUp: StepUp;
   revocations: Revocations;
+  /** The per-call link and revocation checks' memory, kept current by Redis (its state shows on /healthz). */
+  trackedReads: TrackedReads;
   revokeAccess: RevokeAccess;
   revoker: RefreshTokenRevoker;
   signIn: SignIn;
@@ -127,7 +130,7 @@ export function createDeps(
   const policy = overrides.policy ?? (config.policyPath ? loadPolicyFile(config.policyPath, { knownTools: ALL_TOOLS.map((t) => t.name) }) : DEFAULT_POLICY);
   const box = createSecretBox(config.encryptionKey);
   // Whether a person is revoked or linked is read before every token use: from memory while Redis tracks the keys.
-  const trackedReads = createTrackedReads({ redis, logger });
+  const trackedReads = createTrackedReads({ redis, logger, canaryKey: keys.key('tracking-canary', randomUUID()) });
   const accounts = createLinkedAccountStore({ redis, keys, box, reads: trackedReads });
   const revoker = createRefreshTokenRevoker({
     ...config.auth0,
@@ -392,6 +395,7 @@ export function createDeps(
     flow,
     stepUp,
     revocations,
+    trackedReads,
     revokeAccess,
     revoker,
     signIn,

@@ -8,6 +8,7 @@ import { STATE_UNAVAILABLE_TEXT } from '../intake/submit-request.js';
 import { type ListenerDeps, registerListeners } from '../listeners/index.js';
 import { toBoltLogger } from '../logger.js';
 import type { Keys } from '../store/keys.js';
+import type { TrackedReads } from '../store/tracked-reads.js';
 import { slackClientOptions } from './client-options.js';
 import { createHealthRoute } from './health-route.js';
 import { createEventDedupe } from './middleware/dedupe-events.js';
@@ -18,7 +19,7 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 export interface SlackAppOptions {
   slack: Config['slack'];
   http: Pick<Config['http'], 'port' | 'host'>;
-  deps: ListenerDeps & { redis: Redis; keys: Keys; authRoutes: CustomRoute[] };
+  deps: ListenerDeps & { redis: Redis; keys: Keys; authRoutes: CustomRoute[]; trackedReads: Pick<TrackedReads, 'state'> };
   logger: Logger;
   /** When known, Bolt skips its auth.test call at start-up. */
   botIdentity?: { botId: string; botUserId: string };
@@ -40,7 +41,7 @@ export interface SlackApp {
 export function createSlackApp({ slack, http, deps, logger, botIdentity, routes = [] }: SlackAppOptions): SlackApp {
   const boltLogger = toBoltLogger(logger);
   boltLogger.setLevel(logger.level === 'debug' ? LogLevel.DEBUG : LogLevel.INFO);
-  const customRoutes: CustomRoute[] = [createHealthRoute({ redis: deps.redis }), ...deps.authRoutes, ...routes];
+  const customRoutes: CustomRoute[] = [createHealthRoute({ redis: deps.redis, trackedReads: deps.trackedReads }), ...deps.authRoutes, ...routes];
   const clientOptions = slackClientOptions(slack);
 
   const identity = botIdentity ? { botId: botIdentity.botId, botUserId: botIdentity.botUserId } : {};

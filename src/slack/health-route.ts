@@ -1,8 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
+import type { TrackedReads } from '../store/tracked-reads.js';
 
-/** GET /healthz: 200 while the process serves, with Redis reachability for the load balancer and operators. */
-export function createHealthRoute({ redis }: { redis: Redis }) {
+/**
+ * GET /healthz: 200 while the process serves, with Redis reachability for the load balancer and
+ * operators, and whether the per-call checks are answered from tracked memory ("tracking") or read
+ * from Redis each time (any other state: slower, never less safe).
+ */
+export function createHealthRoute({ redis, trackedReads }: { redis: Redis; trackedReads: Pick<TrackedReads, 'state'> }) {
   return {
     path: '/healthz',
     method: ['GET'],
@@ -16,7 +21,7 @@ export function createHealthRoute({ redis }: { redis: Redis }) {
         )
         .then((redisState) => {
           res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-          res.end(JSON.stringify({ status: 'ok', ...redisState }));
+          res.end(JSON.stringify({ status: 'ok', ...redisState, trackedReads: trackedReads.state }));
         });
     },
   };

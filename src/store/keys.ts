@@ -34,7 +34,9 @@ export type KeyKind =
   // Leases of running turns, so another process can report a run whose process died (src/agent/live-runs.ts).
   | 'live-run'
   // Requests acked but not yet started, shared by every bot process (src/intake/request-queue.ts).
-  | 'request-queue';
+  | 'request-queue'
+  // Each process's canary, written by every heartbeat that proves its tracked reads current (src/store/tracked-reads.ts).
+  | 'tracking-canary';
 
 export interface Keys {
   readonly prefix: string;

@@ -7,32 +7,38 @@ import type { Logger } from 'pino';
  *
  * Redis stays the authority. A key is cached only after it was read on a connection with
  * `CLIENT TRACKING ON`; from then on any write to it, from any process, makes Redis send its name on
- * `__redis__:invalidate` to our subscriber connection, and the entry is dropped. Three things could
- * leave an entry stale, and each is closed:
+ * `__redis__:invalidate` to our subscriber connection, and the entry is dropped. What could leave an
+ * entry stale, and how each is closed:
  *
  * - An invalidation overtaking the read's own reply (they travel on two connections): each read in
  *   flight is marked when its key is invalidated, and a marked answer is used once but not kept.
- * - A lost connection (Redis restart, failover, a killed client): either connection closing ends
- *   the session — memory is emptied, reads go to Redis directly — until a new session is tracking.
- *   Neither connection reconnects on its own, because a silently reconnected reader is untracked.
- * - A connection that dies without closing (a middlebox dropping an idle socket): the subscriber is
- *   PINGed every `heartbeatMs`. Redis queues a PONG behind every invalidation already sent on that
- *   connection, so a PONG proves that every write made before its PING was sent has reached us.
- *   Memory answers only while such a proof is younger than `maxStalenessMs`; otherwise Redis does.
+ * - A connection closing (Redis restart, failover, a killed client): the session ends — memory is
+ *   emptied, reads go to Redis directly — until a new session is proven. Neither connection
+ *   reconnects by itself, because a silently reconnected reader is untracked.
+ * - Anything else that breaks the chain without a word: a connection dropped by a middlebox without
+ *   a FIN (the reader's tracking gone, or the subscriber deaf), the two connections or the main client
+ *   on different servers mid-failover, a redirect to the wrong client. Every `heartbeatMs` the chain
+ *   is proven end to end: the reader reads a canary key of this process (so it is tracked), the main
+ *   client — the one every write takes — writes it, and its invalidation must reach the subscriber.
+ *   Redis sends invalidations in the order writes execute, so hearing it proves every write made
+ *   before the proof began has been applied here. Memory answers only while such a proof is younger
+ *   than `maxStalenessMs`; otherwise Redis answers. A session starts only after a first proof.
  *
- * Where Redis cannot track (the demo's in-memory stand-in, Redis before 6), every read goes to Redis.
+ * Where tracking cannot work — a Redis that refuses `CLIENT TRACKING` (before 6, the demo's stand-in),
+ * a client with a `keyPrefix` (invalidations would name other keys), Redis Cluster (the connections
+ * could reach different nodes) — every read goes to Redis.
  */
 export interface TrackedReads {
   /**
    * `fetch` reads `key` on the connection it is given. One key must always be read with the same
-   * `fetch`: the answer is cached by key.
+   * `fetch`: the answer is cached by key, and shared (objects are frozen).
    */
   read<T>(key: string, fetch: (redis: Redis) => Promise<T>): Promise<T>;
   /** Drops what this process holds for `key`; call it after this process writes the key, so it reads its own writes. */
   invalidate(key: string): void;
-  /** Begins tracking (in the background; reads go to Redis until a session is up). */
+  /** Begins tracking (in the background; reads go to Redis until a session is proven). */
   start(): Promise<void>;
-  /** Resolves once every invalidation Redis had sent before this call has been applied. */
+  /** Resolves once every invalidation for writes made before this call has been applied (a fresh proof). */
   sync(): Promise<void>;
   close(): Promise<void>;
   readonly state: TrackingState;
@@ -44,11 +50,13 @@ export interface TrackedReadsOptions {
   /** The authority, used directly whenever memory may not answer; its options shape the session's two connections. */
   redis: Redis;
   logger: Logger;
-  /** Memory answers only while the subscriber proved itself current this recently. */
+  /** A key for this process alone: each proof reads it through the reader and writes it through `redis`. */
+  canaryKey: string;
+  /** Memory answers only while the newest proof began this recently. */
   maxStalenessMs?: number;
   heartbeatMs?: number;
-  /** A PING unanswered this long ends the session. */
-  pingTimeoutMs?: number;
+  /** A proof (or a start) not finished in this long ends the session. */
+  proofTimeoutMs?: number;
   /** Cached keys kept at most (oldest dropped first). */
   maxEntries?: number;
   now?: () => number;
@@ -57,13 +65,22 @@ export interface TrackedReadsOptions {
 }
 
 const INVALIDATE_CHANNEL = '__redis__:invalidate';
+/** The canary outlives its process by this long, then Redis deletes it. */
+const CANARY_TTL_MS = 60_000;
+/** Errors that say this server will never track for us; any other error is retried. */
+const CANNOT_TRACK = /unknown command|unknown subcommand|NOPERM/i;
 
 interface Session {
   reader: Redis;
   subscriber: Redis;
-  /** When the PING behind the newest PONG was sent: every write before it has been applied here. */
+  /** When the newest completed proof began: every write made before it has been applied here. */
   confirmedAt: number;
-  pingSentAt: number | undefined;
+  /** When the proof in progress began. */
+  provingSince?: number;
+  /** The proofs, one after another, so a canary invalidation answers the write of the proof waiting for it. */
+  proofs: Promise<void>;
+  /** Settles the proof waiting for the canary's invalidation. */
+  heard?: { resolve(): void; reject(err: Error): void };
   heartbeat?: NodeJS.Timeout;
 }
 
@@ -74,9 +91,10 @@ interface InFlight {
 export function createTrackedReads({
   redis,
   logger,
+  canaryKey,
   maxStalenessMs = 50,
   heartbeatMs = 20,
-  pingTimeoutMs = 1000,
+  proofTimeoutMs = 1000,
   maxEntries = 100_000,
   now = () => performance.now(),
   duplicate = (r, options) => r.duplicate(options),
@@ -85,6 +103,8 @@ export function createTrackedReads({
   const inFlight = new Map<string, Set<InFlight>>();
   let state: TrackingState = 'off';
   let session: Session | undefined;
+  /** A session being opened, so close() can cut it short. */
+  let opening: Session | undefined;
   let restartTimer: NodeJS.Timeout | undefined;
   let restartDelayMs = 0;
   // A function, so TypeScript does not narrow `state` across the awaits below.
@@ -99,21 +119,28 @@ export function createTrackedReads({
     for (const reads of inFlight.values()) for (const read of reads) read.invalidated = true;
   };
 
-  const onInvalidate = (channel: Buffer, payload: unknown) => {
+  const onInvalidate = (s: Session, channel: Buffer, payload: unknown) => {
     if (channel.toString() !== INVALIDATE_CHANNEL) return;
-    // A list of key names; null when the whole database was flushed.
-    if (Array.isArray(payload)) for (const key of payload) drop(String(key));
-    else dropAll();
+    // A list of key names; null when the database was flushed (the canary's proof then times out and restarts).
+    if (!Array.isArray(payload)) {
+      if (session === s) dropAll();
+      return;
+    }
+    for (const name of payload) {
+      const key = String(name);
+      if (key === canaryKey) s.heard?.resolve();
+      else if (session === s) drop(key);
+    }
   };
 
-  const end = (s: Session, why: string) => {
-    if (session !== s) return;
-    session = undefined;
+  const disconnect = (s: Session) => {
     clearInterval(s.heartbeat);
-    dropAll();
+    s.heard?.reject(new Error('the tracking session ended'));
     s.reader.disconnect();
     s.subscriber.disconnect();
-    if (state === 'closed') return;
+  };
+
+  const scheduleRestart = (why: string) => {
     state = 'off';
     restartDelayMs = Math.min(Math.max(restartDelayMs * 2, 100), 5000);
     logger.warn({ why, retryInMs: restartDelayMs }, 'tracked reads paused; every read goes to Redis until tracking is back');
@@ -121,25 +148,52 @@ export function createTrackedReads({
     restartTimer.unref();
   };
 
-  const ping = (s: Session): Promise<void> => {
-    const sentAt = now();
-    s.pingSentAt ??= sentAt;
-    return s.subscriber.ping().then(() => {
-      if (s.confirmedAt < sentAt) s.confirmedAt = sentAt;
-      if (s.pingSentAt !== undefined && s.pingSentAt <= sentAt) s.pingSentAt = undefined;
-    });
+  const end = (s: Session, why: string) => {
+    if (session !== s) return;
+    session = undefined;
+    dropAll();
+    disconnect(s);
+    if (!closed()) scheduleRestart(why);
+  };
+
+  /** Reads the canary on the reader, writes it through the main client, and waits to hear of it. */
+  const prove = async (s: Session) => {
+    const startedAt = now();
+    s.provingSince = startedAt;
+    try {
+      await s.reader.get(canaryKey);
+      const heard = new Promise<void>((resolve, reject) => {
+        s.heard = { resolve, reject };
+      });
+      await redis.set(canaryKey, String(Date.now()), 'PX', CANARY_TTL_MS);
+      await heard;
+      if (s.confirmedAt < startedAt) s.confirmedAt = startedAt;
+    } finally {
+      s.heard = undefined;
+      s.provingSince = undefined;
+    }
+  };
+  const confirm = (s: Session): Promise<void> => {
+    const next = s.proofs.catch(() => undefined).then(() => prove(s));
+    s.proofs = next;
+    return next;
   };
 
   const beat = (s: Session) => {
-    if (s.pingSentAt !== undefined) {
-      if (now() - s.pingSentAt > pingTimeoutMs) end(s, `no PONG within ${pingTimeoutMs} ms`);
+    if (s.provingSince !== undefined) {
+      if (now() - s.provingSince > proofTimeoutMs) end(s, `a proof did not finish within ${proofTimeoutMs} ms`);
       return;
     }
-    ping(s).catch((err: Error) => end(s, `PING failed: ${err.message}`));
+    confirm(s).catch((err: Error) => end(s, `a proof failed: ${err.message}`));
   };
 
   const begin = async () => {
     if (state !== 'off' || session) return;
+    if (redis.options?.keyPrefix || (redis as { isCluster?: boolean }).isCluster) {
+      state = 'unsupported';
+      logger.info('tracked reads need a plain client without keyPrefix; every read goes to Redis');
+      return;
+    }
     state = 'starting';
     // Neither connection may come back by itself: a reconnected reader would not be tracked.
     const options: Partial<RedisOptions> = { lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null };
@@ -148,38 +202,48 @@ export function createTrackedReads({
       // RESP2, so invalidations arrive as pub/sub messages (ioredis drops RESP3 "invalidate" pushes).
       subscriber: duplicate(redis, { ...options, protocol: 2 }),
       confirmedAt: Number.NEGATIVE_INFINITY,
-      pingSentAt: undefined,
+      proofs: Promise.resolve(),
     };
+    opening = s;
     const failed = (err: Error) => logger.debug({ err: { message: err.message } }, 'tracked reads connection problem');
     s.reader.on('error', failed);
     s.subscriber.on('error', failed);
+    let timeout: NodeJS.Timeout | undefined;
     try {
       await Promise.all([s.reader.connect(), s.subscriber.connect()]);
       const subscriberId = await s.subscriber.call('CLIENT', 'ID');
-      s.subscriber.on('messageBuffer', onInvalidate);
+      s.subscriber.on('messageBuffer', (channel: Buffer, payload: unknown) => onInvalidate(s, channel, payload));
       await s.subscriber.subscribe(INVALIDATE_CHANNEL);
       await s.reader.call('CLIENT', 'TRACKING', 'ON', 'REDIRECT', String(subscriberId));
+      // The first proof shows the whole chain works (same server, right redirect) before memory answers anything.
+      await Promise.race([
+        confirm(s),
+        new Promise((_, reject) => {
+          timeout = setTimeout(() => reject(new Error(`no first proof within ${proofTimeoutMs} ms`)), proofTimeoutMs);
+        }),
+      ]);
       if (closed()) throw new Error('closed while starting');
-      await ping(s);
-      for (const conn of [s.reader, s.subscriber]) conn.once('close', () => end(s, 'a tracking connection closed'));
       if (s.reader.status !== 'ready' || s.subscriber.status !== 'ready') throw new Error('a tracking connection closed while starting');
+      for (const conn of [s.reader, s.subscriber]) conn.once('close', () => end(s, 'a tracking connection closed'));
       s.heartbeat = setInterval(() => beat(s), heartbeatMs);
       s.heartbeat.unref();
       session = s;
       state = 'tracking';
       restartDelayMs = 0;
     } catch (err) {
-      s.reader.disconnect();
-      s.subscriber.disconnect();
+      disconnect(s);
       if (closed()) return;
-      if (err instanceof ReplyError) {
-        // Redis answered and refused (no CLIENT TRACKING before Redis 6, or the demo's stand-in): don't ask again.
+      const message = (err as Error).message;
+      if (err instanceof ReplyError && CANNOT_TRACK.test(message)) {
+        // Redis answered that it cannot (no CLIENT TRACKING before Redis 6, the demo's stand-in, ACLs): don't ask again.
         state = 'unsupported';
-        logger.info({ err: { message: (err as Error).message } }, 'this Redis cannot track reads; every read goes to Redis');
+        logger.info({ err: { message } }, 'this Redis cannot track reads; every read goes to Redis');
         return;
       }
-      session = s;
-      end(s, `could not start: ${(err as Error).message}`);
+      scheduleRestart(`could not start: ${message}`);
+    } finally {
+      clearTimeout(timeout);
+      opening = undefined;
     }
   };
 
@@ -188,7 +252,7 @@ export function createTrackedReads({
       const oldest = entries.keys().next();
       if (!oldest.done) entries.delete(oldest.value);
     }
-    entries.set(key, value);
+    entries.set(key, typeof value === 'object' && value !== null ? Object.freeze(value) : value);
   };
 
   return {
@@ -218,11 +282,12 @@ export function createTrackedReads({
       await begin();
     },
     async sync() {
-      if (session) await ping(session);
+      if (session) await confirm(session);
     },
     async close() {
       state = 'closed';
       clearTimeout(restartTimer);
+      if (opening) disconnect(opening);
       if (session) end(session, 'closed');
       dropAll();
     },

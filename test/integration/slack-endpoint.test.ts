@@ -105,10 +105,10 @@ describe('only Slack can talk to the Slack endpoint', () => {
     expect(String(final.params.text)).toMatch(/no open pull requests/);
   });
 
-  it('answers GET /healthz with 200 and Redis reachability', async () => {
+  it('answers GET /healthz with 200, Redis reachability and whether per-call checks are tracked reads', async () => {
     const res = await fetch(`${h.baseUrl}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', redis: 'up' });
+    expect(await res.json()).toMatchObject({ status: 'ok', redis: 'up', trackedReads: 'tracking' });
   });
 });
 

@@ -130,7 +130,7 @@ describe('sign-in browser hop', () => {
       redis,
       keys,
       box: createSecretBox(randomBytes(32)),
-      reads: createTrackedReads({ redis, logger: createCapturedLogger().logger }),
+      reads: createTrackedReads({ redis, logger: createCapturedLogger().logger, canaryKey: keys.key('tracking-canary', 'sign-in') }),
     });
     const onSignedIn = async (s: SignedIn) => {
       const err = nextOnSignedInError;

@@ -98,7 +98,7 @@ describe('step-up MFA browser hop', () => {
       redis,
       keys,
       box: createSecretBox(randomBytes(32)),
-      reads: createTrackedReads({ redis, logger: createCapturedLogger().logger }),
+      reads: createTrackedReads({ redis, logger: createCapturedLogger().logger, canaryKey: keys.key('tracking-canary', 'step-up') }),
     });
     await accounts.link(ALICE, { auth0Sub: ALICE_SUB, refreshToken: 'rt-alice-1' });
     stepUp = createStepUp({

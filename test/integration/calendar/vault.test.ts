@@ -51,7 +51,7 @@ beforeAll(async () => {
     redis: redis.redis,
     keys: redis.keys,
     box: createSecretBox(randomBytes(32)),
-    reads: createTrackedReads({ redis: redis.redis, logger: pino({ level: 'silent' }) }),
+    reads: createTrackedReads({ redis: redis.redis, logger: pino({ level: 'silent' }), canaryKey: redis.keys.key('tracking-canary', 'vault') }),
   });
   await accounts.link(who, { auth0Sub: 'auth0|alice', refreshToken: 'rt-alice' });
   const vault = createTokenVault({
@@ -142,7 +142,7 @@ describe('a slow Auth0 (the Token Vault exchange has a deadline)', () => {
       redis: redis.redis,
       keys: redis.keys,
       box: createSecretBox(randomBytes(32)),
-      reads: createTrackedReads({ redis: redis.redis, logger: pino({ level: 'silent' }) }),
+      reads: createTrackedReads({ redis: redis.redis, logger: pino({ level: 'silent' }), canaryKey: redis.keys.key('tracking-canary', 'vault') }),
     });
     await accounts.link(bob, { auth0Sub: 'auth0|bobslow', refreshToken: 'rt-bobslow' });
     const vault = createTokenVault({

@@ -129,7 +129,7 @@ describe('locks, dedupe and gate facts', () => {
 describe('revocations', () => {
   it('a revocation is refused at once and broadcast to a subscriber on a duplicated connection', async () => {
     // The stand-in cannot track reads: tracking says so once, and every read goes to it.
-    const reads = createTrackedReads({ redis, logger: silentLogger() });
+    const reads = createTrackedReads({ redis, logger: silentLogger(), canaryKey: keys.key('tracking-canary', 'memory') });
     await reads.start();
     expect(reads.state).toBe('unsupported');
     const revocations = createRevocations({ redis, keys, logger: silentLogger(), reads });

@@ -36,6 +36,11 @@ describe('revocation and the audit chain across real bot processes', () => {
     const [a, b] = [fleet.processes[0]!, fleet.processes[1]!];
     // Tokens get cached first (any process may run a request queued by another, so ask a few times everywhere).
     for (const p of [...fleet.processes, ...fleet.processes]) expect((await ask(p.eventsUrl, 'U0REVOKE')).answer).toContain('Add rate limiting to widget API');
+    // Both answer the per-call revocation check from memory Redis keeps current: the revoke must get through that.
+    for (const p of fleet.processes) {
+      const health = await fetch(new URL('/healthz', p.eventsUrl)).then((r) => r.json());
+      expect(health).toMatchObject({ redis: 'up', trackedReads: 'tracking' });
+    }
 
     // Requests keep arriving on B, one every 20 ms, before, during and after the revoke.
     let polling = true;
