@@ -165,6 +165,8 @@ export function createTrackedReads({
       const heard = new Promise<void>((resolve, reject) => {
         s.heard = { resolve, reject };
       });
+      // The session may end while the write below is in flight; the rejection is awaited after it.
+      heard.catch(() => undefined);
       await redis.set(canaryKey, String(Date.now()), 'PX', CANARY_TTL_MS);
       await heard;
       if (s.confirmedAt < startedAt) s.confirmedAt = startedAt;
