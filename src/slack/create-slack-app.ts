@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { STATE_UNAVAILABLE_TEXT } from '../intake/submit-request.js';
+import { createMentionIntake } from '../listeners/events/app-mention.js';
 import { type ListenerDeps, registerListeners } from '../listeners/index.js';
 import { toBoltLogger } from '../logger.js';
 import type { Keys } from '../store/keys.js';
@@ -71,6 +72,8 @@ export function createSlackApp({ slack, http, deps, logger, botIdentity, routes 
     app = new App({ token: slack.botToken, receiver, logger: boltLogger, clientOptions, convoStore: false, ...identity });
   }
 
+  // First after Bolt's own ignoreSelf: mentions are queued here and go no further (app-mention.ts).
+  app.use(createMentionIntake(deps));
   app.use(
     createEventDedupe({
       redis: deps.redis,
