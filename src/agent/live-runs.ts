@@ -49,6 +49,9 @@ interface Detail extends InterruptedRun {
   lockKey?: string;
 }
 
+/** What a lease records of its thread (the take script in request-queue.ts writes the same three fields). */
+const threadOf = ({ who, channel, threadTs }: ThreadRef): ThreadRef => ({ who, channel, threadTs });
+
 /** Hash tag shared by the leases and the request queue: the queue's take script writes a lease in one step. */
 export const RUNS_SLOT = '{runs}';
 
@@ -116,7 +119,7 @@ export function createLiveRuns({
   return {
     begin(thread, lockKey) {
       const id = randomUUID();
-      const detail: Detail = { who: thread.who, channel: thread.channel, threadTs: thread.threadTs, ...(lockKey ? { lockKey } : {}) };
+      const detail: Detail = { ...threadOf(thread), ...(lockKey ? { lockKey } : {}) };
       // Best effort: a run is never refused because its lease could not be written.
       const written = redis
         .multi()
@@ -127,7 +130,7 @@ export function createLiveRuns({
       return track(id, detail, written);
     },
     adopt(id, thread) {
-      return track(id, { who: thread.who, channel: thread.channel, threadTs: thread.threadTs }, Promise.resolve());
+      return track(id, threadOf(thread), Promise.resolve());
     },
     leaseKeys: { leases, details, leaseMs },
     async sweep() {

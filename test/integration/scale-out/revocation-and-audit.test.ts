@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SlackCall } from '../../fakes/fake-slack.js';
 import { appMention, postCommand, postEvent, slashCommand } from '../../fakes/slack-requests.js';
 import type { BotFleet } from '../../support/bot-processes.js';
@@ -38,8 +38,12 @@ describe('revocation and the audit chain across real bot processes', () => {
     for (const p of [...fleet.processes, ...fleet.processes]) expect((await ask(p.eventsUrl, 'U0REVOKE')).answer).toContain('Add rate limiting to widget API');
     // Both answer the per-call revocation check from memory Redis keeps current: the revoke must get through that.
     for (const p of fleet.processes) {
-      const health = await fetch(new URL('/healthz', p.eventsUrl)).then((r) => r.json());
-      expect(health).toMatchObject({ redis: 'up', trackedReads: 'tracking' });
+      await vi.waitFor(
+        async () => expect(await fetch(new URL('/healthz', p.eventsUrl)).then((r) => r.json())).toMatchObject({ redis: 'up', trackedReads: 'tracking' }),
+        {
+          timeout: 5000,
+        },
+      );
     }
 
     // Requests keep arriving on B, one every 20 ms, before, during and after the revoke.

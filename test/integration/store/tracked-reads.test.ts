@@ -51,6 +51,20 @@ function tracked(options: Options = {}, redis: Redis = db.redis): TrackedReads {
   return reads;
 }
 
+/** Opens connections whose CLIENT TRACKING call is rewritten by `rewrite` (given the session's number, from 1). */
+function rewritingTracking(rewrite: (session: number) => string[] | undefined): NonNullable<TrackedReadsOptions['duplicate']> {
+  let sessions = 0;
+  return (r, o) => {
+    const conn = r.duplicate(o);
+    opened.push(conn);
+    if (o.protocol !== undefined) return conn; // the subscriber
+    const replacement = rewrite(++sessions);
+    const call = conn.call.bind(conn) as (...args: unknown[]) => Promise<unknown>;
+    (conn as { call: unknown }).call = (...args: unknown[]) => call(...(replacement && args[0] === 'CLIENT' && args[1] === 'TRACKING' ? replacement : args));
+    return conn;
+  };
+}
+
 async function startTracking(options: Options = {}) {
   await tracked(options).start();
   expect(reads!.state).toBe('tracking');
@@ -271,37 +285,15 @@ describe('tracked reads', () => {
   });
 
   it('tries again after an error that does not mean the server cannot track', async () => {
-    let sessions = 0;
-    await tracked({
-      duplicate: (r, o) => {
-        const conn = r.duplicate(o);
-        opened.push(conn);
-        const isReader = o.protocol === undefined;
-        if (isReader) sessions++;
-        if (isReader && sessions === 1) {
-          // The first session's redirect names a client that does not exist (it went away meanwhile).
-          const call = conn.call.bind(conn) as (...args: unknown[]) => Promise<unknown>;
-          (conn as { call: unknown }).call = (...args: unknown[]) =>
-            call(...(args[1] === 'TRACKING' ? ['CLIENT', 'TRACKING', 'ON', 'REDIRECT', '999999999'] : args));
-        }
-        return conn;
-      },
-    }).start();
+    // The first session's redirect names a client that does not exist (it went away meanwhile).
+    await tracked({ duplicate: rewritingTracking((session) => (session === 1 ? ['CLIENT', 'TRACKING', 'ON', 'REDIRECT', '999999999'] : undefined)) }).start();
     expect(reads!.state).toBe('off');
     await vi.waitFor(() => expect(reads!.state).toBe('tracking'), { timeout: 3000 });
   });
 
   it('reads Redis every time when the server cannot track', async () => {
     // A Redis that refuses CLIENT TRACKING (as before Redis 6, or the demo's stand-in) is asked every time.
-    await tracked({
-      duplicate: (r, o) => {
-        const conn = r.duplicate(o);
-        const call = conn.call.bind(conn) as (...args: unknown[]) => Promise<unknown>;
-        (conn as { call: unknown }).call = (...args: unknown[]) =>
-          call(...(args[0] === 'CLIENT' && args[1] === 'TRACKING' ? ['CLIENT', 'NO-SUCH-SUBCOMMAND'] : args));
-        return conn;
-      },
-    }).start();
+    await tracked({ duplicate: rewritingTracking(() => ['CLIENT', 'NO-SUCH-SUBCOMMAND']) }).start();
     expect(reads!.state).toBe('unsupported');
     await read();
     await read();
